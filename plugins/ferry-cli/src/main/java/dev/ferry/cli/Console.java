@@ -1,0 +1,139 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.FerryListener;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Where a command writes: the JSON document or human result on stdout, progress and errors on
+ * stderr. With {@code --json}, stdout carries exactly one JSON document, also for errors.
+ */
+public final class Console implements FerryListener {
+
+  static final ObjectMapper JSON = new ObjectMapper()
+      .findAndRegisterModules()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean json;
+  private final boolean debug;
+
+  Console(PrintWriter out, PrintWriter err, boolean json, boolean debug) {
+    this.out = out;
+    this.err = err;
+    this.json = json;
+    this.debug = debug;
+  }
+
+  static Console of(CommandLine cmd) {
+    CommonOptions options = null;
+    for (Object mixin : cmd.getMixins().values()) {
+      if (mixin instanceof CommonOptions c) {
+        options = c;
+      }
+    }
+    boolean json = options != null && options.json;
+    boolean debug = options != null && options.debug;
+    return new Console(cmd.getOut(), cmd.getErr(), json, debug);
+  }
+
+  public boolean json() {
+    return json;
+  }
+
+  public boolean debug() {
+    return debug;
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  /** Prints the result: {@code value} as JSON with --json, else {@code human} on stdout. */
+  public void result(Object value, String human) {
+    if (json) {
+      out.println(toJson(value));
+    } else if (human != null && !human.isEmpty()) {
+      out.println(human.endsWith("\n") ? human.substring(0, human.length() - 1) : human);
+    }
+    out.flush();
+  }
+
+  static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON result", e);
+    }
+  }
+
+  /** A line of progress for a person, on stderr. */
+  public void say(String line) {
+    err.println(line);
+    err.flush();
+  }
+
+  @Override
+  public void on(FerryEvent event) {
+    if (event.level() == FerryEvent.Level.DEBUG && !debug) {
+      return;
+    }
+    String prefix = event.level() == FerryEvent.Level.WARN ? "warning: " : "";
+    say(prefix + event.message());
+  }
+
+  void error(FerryException e, boolean withStack) {
+    err.println("ferry: error: " + e.describe());
+    e.suggestion().ifPresent(s -> err.println("  " + s));
+    if (withStack) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    if (json) {
+      ObjectNode root = JSON.createObjectNode();
+      ObjectNode error = root.putObject("error");
+      error.put("message", e.getMessage());
+      error.put("exitCode", e.exitCode());
+      e.location().ifPresent(l -> {
+        error.put("file", l.file());
+        if (l.line() > 0) {
+          error.put("line", l.line());
+        }
+        if (l.column() > 0) {
+          error.put("column", l.column());
+        }
+      });
+      e.suggestion().ifPresent(s -> error.put("suggestion", s));
+      out.println(toJson(root));
+      out.flush();
+    }
+  }
+
+  void internalError(Exception e) {
+    err.println("ferry: internal error: " + e);
+    if (debug) {
+      e.printStackTrace(err);
+    } else {
+      err.println("  Run again with --debug for the stack trace, and report it.");
+    }
+    err.flush();
+    if (json) {
+      ObjectNode root = JSON.createObjectNode();
+      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 1);
+      out.println(toJson(root));
+      out.flush();
+    }
+  }
+
+}
