@@ -127,6 +127,20 @@ public record ImageRef(String registry, String repository, String tag, String di
     return canonicalName().equals(other.canonicalName());
   }
 
+  /**
+   * Whether both are the same version of the same repository: by digest when both carry one (tags
+   * move, digests do not), else by tag and digest as written.
+   */
+  public boolean sameVersion(ImageRef other) {
+    if (!sameRepository(other)) {
+      return false;
+    }
+    if (digest != null && other.digest != null) {
+      return digest.equals(other.digest);
+    }
+    return Objects.equals(tag, other.tag) && Objects.equals(digest, other.digest);
+  }
+
   public Optional<String> tagValue() {
     return Optional.ofNullable(tag);
   }

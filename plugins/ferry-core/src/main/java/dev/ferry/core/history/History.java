@@ -1,0 +1,127 @@
+package dev.ferry.core.history;
+
+import dev.ferry.core.git.CommitInfo;
+import dev.ferry.core.image.ImageRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The record of an environment repository, read from its first-parent history: promotions from
+ * commit trailers, verifications and blocks from the notes. Git is the only state; this is a view.
+ *
+ * <pre>{@code
+ * History history = History.of(repo.log(2000));
+ * history.activeBlocks("staging");
+ * }</pre>
+ */
+public final class History {
+
+  private final List<PromotionRecord> promotions = new ArrayList<>();
+  private final List<VerificationRecord> verifications = new ArrayList<>();
+  private final List<BlockEntry> blocks = new ArrayList<>();
+
+  /** A block together with the commit whose note holds it (where a release is recorded). */
+  public record BlockEntry(String commit, BlockRecord block) {
+  }
+
+  private History(List<CommitInfo> log) {
+    for (CommitInfo c : log) {
+      promotionOf(c).ifPresent(promotions::add);
+      Evidence evidence = Evidence.parse(c.note());
+      verifications.addAll(evidence.verifications());
+      evidence.blocks().forEach(b -> blocks.add(new BlockEntry(c.id(), b)));
+    }
+    verifications.sort((a, b) -> b.at().compareTo(a.at()));
+  }
+
+  /** Reads history from a first-parent log, newest first. */
+  public static History of(List<CommitInfo> log) {
+    return new History(log);
+  }
+
+  static Optional<PromotionRecord> promotionOf(CommitInfo c) {
+    Optional<String> env = c.trailer(Trailers.ENVIRONMENT);
+    if (env.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> services = c.trailers(Trailers.SERVICE);
+    List<String> images = c.trailers(Trailers.IMAGE);
+    Map<String, String> pairs = new LinkedHashMap<>();
+    for (int i = 0; i < services.size() && i < images.size(); i++) {
+      pairs.put(services.get(i), images.get(i));
+    }
+    return Optional.of(new PromotionRecord(
+        c.trailer(Trailers.PROMOTION_ID).orElse(c.id().substring(0, 12)),
+        c.trailer(Trailers.KIND).orElse(PromotionRecord.PROMOTE),
+        env.get(),
+        pairs,
+        c.id(),
+        c.parent(),
+        c.time(),
+        c.trailer(Trailers.PROMOTED_BY).orElse(c.authorName()),
+        c.trailer(Trailers.APPROVED_BY).orElse(null),
+        c.trailer(Trailers.SOURCE).orElse(null),
+        c.subject()));
+  }
+
+  /** Promotions and rollbacks, newest first. */
+  public List<PromotionRecord> promotions() {
+    return List.copyOf(promotions);
+  }
+
+  /** The newest promotion or rollback that wrote {@code service} into {@code environment}. */
+  public Optional<PromotionRecord> lastChange(String environment, String service) {
+    return promotions.stream()
+        .filter(p -> p.environment().equals(environment) && p.images().containsKey(service))
+        .findFirst();
+  }
+
+  /** Verifications in an environment, newest first. */
+  public List<VerificationRecord> verifications(String environment) {
+    return verifications.stream().filter(v -> v.environment().equals(environment)).toList();
+  }
+
+  /**
+   * When {@code image} of {@code service} first passed verification in {@code environment}, if it
+   * ever did. {@code after:} and {@code soak:} read this.
+   */
+  public Optional<Instant> firstVerified(String environment, String service, ImageRef image) {
+    return verifications.stream()
+        .filter(v -> v.passed() && v.environment().equals(environment))
+        .filter(v -> {
+          String seen = v.images().get(service);
+          return seen != null && ImageRef.parse(seen).sameVersion(image);
+        })
+        .map(VerificationRecord::at)
+        .min(Instant::compareTo);
+  }
+
+  /** The latest verification result of {@code image} in an environment, if any. */
+  public Optional<VerificationRecord> lastVerification(String environment, String service, ImageRef image) {
+    return verifications.stream()
+        .filter(v -> v.environment().equals(environment))
+        .filter(v -> {
+          String seen = v.images().get(service);
+          return seen != null && ImageRef.parse(seen).sameVersion(image);
+        })
+        .findFirst();
+  }
+
+  /** Blocks that still hold in an environment. */
+  public List<BlockEntry> activeBlocks(String environment) {
+    return blocks.stream()
+        .filter(b -> b.block().active() && b.block().environment().equals(environment))
+        .toList();
+  }
+
+  /** The active block of {@code image} of {@code service} in an environment, if any. */
+  public Optional<BlockEntry> activeBlock(String environment, String service, ImageRef image) {
+    return activeBlocks(environment).stream()
+        .filter(b -> b.block().matches(environment, service, image.toString()))
+        .findFirst();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.ferry.core.history;
+
+/** The names of the trailers Ferry writes into its commits; history reads them back. */
+public final class Trailers {
+
+  public static final String SERVICE = "Ferry-Service";
+  public static final String IMAGE = "Ferry-Image";
+  public static final String ENVIRONMENT = "Ferry-Environment";
+  public static final String PROMOTION_ID = "Ferry-Promotion-Id";
+  public static final String KIND = "Ferry-Kind";
+  public static final String SOURCE = "Ferry-Source";
+  public static final String PROMOTED_BY = "Ferry-Promoted-By";
+  public static final String APPROVED_BY = "Ferry-Approved-By";
+
+  private Trailers() {
+  }
+}

@@ -1,0 +1,52 @@
+package dev.ferry.core.promote;
+
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.config.EnvironmentConfig;
+import dev.ferry.core.config.FerryConfig;
+import dev.ferry.core.config.RepoConfig;
+import dev.ferry.core.git.EnvRepo;
+import dev.ferry.core.git.GitCredentials;
+import dev.ferry.core.git.RemoteSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The environment repositories of one configuration, opened (fetched) once each, on first use.
+ * Credentials are read from the environment variables the configuration names.
+ */
+final class EnvRepos implements AutoCloseable {
+
+  private final FerryConfig config;
+  private final Path cacheRoot;
+  private final FerryListener listener;
+  private final Map<String, EnvRepo> open = new LinkedHashMap<>();
+
+  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener) {
+    this.config = config;
+    this.cacheRoot = cacheRoot;
+    this.listener = listener;
+  }
+
+  EnvRepo of(EnvironmentConfig environment) {
+    return open.computeIfAbsent(environment.repo(), name -> openRepo(config.repos().get(name)));
+  }
+
+  private EnvRepo openRepo(RepoConfig repo) {
+    GitCredentials credentials;
+    if (repo.sshKeyFile() != null) {
+      credentials = GitCredentials.sshKey(repo.sshKeyFile(), repo.knownHostsFile());
+    } else if (repo.usernameEnv() != null || repo.passwordEnv() != null) {
+      credentials = GitCredentials.fromEnv(repo.usernameEnv(), repo.passwordEnv());
+    } else {
+      credentials = GitCredentials.none();
+    }
+    return EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener);
+  }
+
+  @Override
+  public void close() {
+    open.values().forEach(EnvRepo::close);
+    open.clear();
+  }
+}

@@ -1,0 +1,332 @@
+package dev.ferry.core.promote;
+
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.InputException;
+import dev.ferry.core.RefusedException;
+import dev.ferry.core.config.EnvironmentConfig;
+import dev.ferry.core.config.FerryConfig;
+import dev.ferry.core.config.PromotionMode;
+import dev.ferry.core.config.ServiceConfig;
+import dev.ferry.core.git.ChangeSet;
+import dev.ferry.core.git.EnvRepo;
+import dev.ferry.core.git.FileChange;
+import dev.ferry.core.git.PushResult;
+import dev.ferry.core.git.Trailer;
+import dev.ferry.core.history.BlockRecord;
+import dev.ferry.core.history.Evidence;
+import dev.ferry.core.history.History;
+import dev.ferry.core.history.PromotionRecord;
+import dev.ferry.core.history.Trailers;
+import dev.ferry.core.image.ImageRef;
+import dev.ferry.core.render.RenderDiff;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jgit.lib.PersonIdent;
+
+/**
+ * Plans, writes, rolls back and releases promotions in the environment repositories of one
+ * {@code ferry.yaml}. Every write is one commit built in memory and pushed with compare-and-swap;
+ * every decision reads its state from git.
+ *
+ * <pre>{@code
+ * try (Promoter promoter = new Promoter(config, PromoterContext.defaults(listener))) {
+ *   PromotionResult r = promoter.promote(PromotionRequest.to("dev").image("web", ImageRef.parse("reg/shop/web:1.4.2")));
+ * }
+ * }</pre>
+ */
+public final class Promoter implements AutoCloseable {
+
+  private final FerryConfig config;
+  private final PromoterContext context;
+  private final FerryListener listener;
+  private final EnvRepos repos;
+  private final Map<String, History> histories = new LinkedHashMap<>();
+
+  public Promoter(FerryConfig config, PromoterContext context) {
+    this.config = config;
+    this.context = context;
+    this.listener = context.listener();
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener);
+  }
+
+  /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
+  public Plan plan(PromotionRequest request) {
+    EnvironmentConfig env = config.environment(request.environment());
+    Map<String, ImageRef> images = resolve(checkImages(request));
+    EnvRepo repo = repos.of(env);
+    String head = repo.head();
+    List<TargetFile> targets = targets(repo, head, env, images.keySet());
+
+    Map<String, List<TargetFile>> byPath = byPath(targets);
+    List<Plan.FileChangePlan> files = new ArrayList<>();
+    for (Map.Entry<String, List<TargetFile>> e : byPath.entrySet()) {
+      String before = e.getValue().get(0).read(repo, head, env);
+      String after = before;
+      for (TargetFile t : e.getValue()) {
+        after = t.target().write(t.path(), after, images.get(t.service()));
+      }
+      files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
+          before, after, FileDiff.unified(e.getKey(), before, after)));
+    }
+    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
+    RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
+    if (render != null && !render.onlyImages()) {
+      refusals = new ArrayList<>(refusals);
+      refusals.add("rendering '" + env.name() + "' changes more than the images of "
+          + String.join(", ", images.keySet()) + ": " + String.join("; ", render.otherChanges().stream().limit(5).toList()));
+    }
+    return new Plan(env.name(), env.repo(), repo.url(), repo.branch(), head, images, files, refusals, render);
+  }
+
+  /**
+   * Writes the images into the environment as one commit, after the policy allows it. A promotion
+   * already in place is a no-op. When the branch moves meanwhile, the same edits are re-applied on
+   * the new head and pushed again.
+   *
+   * @throws RefusedException listing every reason the policy refuses it (exit 1)
+   */
+  public PromotionResult promote(PromotionRequest request) {
+    Plan plan = plan(request);
+    if (!plan.refusals().isEmpty()) {
+      throw new RefusedException("promotion to '" + plan.environment() + "' refused:\n  - "
+          + String.join("\n  - ", plan.refusals()));
+    }
+    EnvironmentConfig env = config.environment(request.environment());
+    EnvRepo repo = repos.of(env);
+    String id = promotionId(env.name(), plan.images());
+    Map<String, FileChange> changes = new LinkedHashMap<>();
+    for (Plan.FileChangePlan file : plan.files()) {
+      List<TargetFile> targets = targets(repo, plan.base(), env, file.services());
+      changes.put(file.path(), (path, text) -> {
+        if (text == null) {
+          throw new InputException(path + " was deleted from " + repo.url() + " while promoting; nothing was written");
+        }
+        String out = text;
+        for (TargetFile t : targets) {
+          out = t.target().write(path, out, plan.images().get(t.service()));
+        }
+        return out;
+      });
+    }
+    List<Trailer> trailers = trailers(id, PromotionRecord.PROMOTE, env.name(), plan.images(), request);
+    String subject = request.message() != null && !request.message().isBlank() ? request.message()
+        : "Promote " + describe(plan.images()) + " to " + env.name();
+    ChangeSet changeSet = new ChangeSet(changes, subject, "", trailers, null);
+    boolean pr = request.pullRequest() || env.mode() == PromotionMode.PULL_REQUEST;
+    PushResult pushed;
+    String branch;
+    if (pr) {
+      branch = "ferry/" + env.name() + "/" + id;
+      pushed = repo.pushBranch(branch, changeSet, author());
+    } else {
+      branch = repo.branch();
+      pushed = repo.commit(changeSet, author());
+    }
+    forget(env);
+    listener.on(FerryEvent.info("promote", (pushed.noop() ? "already in place: " : "promoted ")
+        + describe(plan.images()) + " to " + env.name() + " (" + pushed.commit().substring(0, 12)
+        + (pr ? " on branch " + branch : "") + ")"));
+    Map<String, String> images = new LinkedHashMap<>();
+    plan.images().forEach((s, i) -> images.put(s, i.toString()));
+    return new PromotionResult(id, env.name(), env.repo(), pushed.commit(), pushed.noop(),
+        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts());
+  }
+
+  /**
+   * Restores the image {@code service} had in {@code environment} before its current one was
+   * promoted, as a new commit, and blocks the current one there (a note on that commit, pushed
+   * atomically with it).
+   */
+  public RollbackResult rollback(String environment, String service, String reason, String by) {
+    EnvironmentConfig env = config.environment(environment);
+    ServiceConfig svc = config.service(service);
+    EnvRepo repo = repos.of(env);
+    String head = repo.head();
+    TargetFile target = TargetFile.resolve(repo, head, env, svc);
+    ImageRef current = target.currentImage(repo, head).orElseThrow(() -> new RefusedException(
+        "no image of " + service + " found in " + target.path() + " in '" + environment + "'"));
+    History history = historyOf(environment);
+    PromotionRecord bad = history.promotions().stream()
+        .filter(p -> p.environment().equals(environment) && p.kind().equals(PromotionRecord.PROMOTE))
+        .filter(p -> p.images().containsKey(service) && ImageRef.parse(p.images().get(service)).sameVersion(current))
+        .findFirst()
+        .orElseThrow(() -> new RefusedException("the current image of " + service + " in '" + environment
+            + "' (" + current + ") was not promoted by Ferry: there is no recorded earlier image to return to",
+            "promote the image you want with 'ferry promote'"));
+    String parent = Optional.ofNullable(bad.parent()).orElseThrow(() -> new RefusedException(
+        "the promotion of " + current + " is the first commit of " + repo.url() + "; nothing to return to"));
+    ImageRef previous = target.currentImage(repo, parent).orElseThrow(() -> new RefusedException(
+        "before " + bad.commit().substring(0, 12) + ", " + target.path() + " held no image of " + service
+            + ": nothing to return to"));
+    String why = reason == null || reason.isBlank() ? "rolled back by " + by : reason;
+    BlockRecord block = new BlockRecord(environment, service, current.toString(), why, context.clock().instant(), by, null);
+    String id = promotionId(environment + "/rollback", Map.of(service, current));
+    List<Trailer> trailers = new ArrayList<>();
+    trailers.add(new Trailer(Trailers.KIND, PromotionRecord.ROLLBACK));
+    trailers.add(new Trailer(Trailers.ENVIRONMENT, environment));
+    trailers.add(new Trailer(Trailers.SERVICE, service));
+    trailers.add(new Trailer(Trailers.IMAGE, previous.toString()));
+    trailers.add(new Trailer(Trailers.PROMOTION_ID, id));
+    trailers.add(new Trailer(Trailers.PROMOTED_BY, by));
+    Map<String, FileChange> changes = new LinkedHashMap<>();
+    changes.put(target.path(), (path, text) -> {
+      if (text == null) {
+        throw new InputException(path + " was deleted from " + repo.url() + " while rolling back; nothing was written");
+      }
+      return target.target().write(path, text, previous);
+    });
+    String body = "Blocked " + current + " in " + environment + ": " + why + "\nRolls back " + bad.commit() + ".";
+    ChangeSet changeSet = new ChangeSet(changes, "Roll back " + service + " in " + environment + " to "
+        + previous, body, trailers, Evidence.EMPTY.withBlock(block).toJson());
+    PushResult pushed = repo.commit(changeSet, author());
+    forget(env);
+    listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
+        + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));
+    return new RollbackResult(id, environment, service, current.toString(), previous.toString(), pushed.commit(),
+        pushed.noop(), why);
+  }
+
+  /** Lifts the block of {@code image} of {@code service} in {@code environment}. */
+  public String release(String environment, String service, ImageRef image, String by) {
+    EnvironmentConfig env = config.environment(environment);
+    config.service(service);
+    History history = historyOf(environment);
+    History.BlockEntry entry = history.activeBlock(environment, service, image).orElseThrow(() ->
+        new RefusedException(service + " " + image + " is not blocked in '" + environment + "'"));
+    BlockRecord.Release release = new BlockRecord.Release(context.clock().instant(), by);
+    repos.of(env).updateNotes(Map.of(entry.commit(), old ->
+        Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson()));
+    forget(env);
+    listener.on(FerryEvent.info("release", "released " + service + " " + entry.block().image() + " in " + environment));
+    return entry.commit();
+  }
+
+  /** The history of the repository an environment lives in. */
+  public History historyOf(String environment) {
+    EnvironmentConfig env = config.environment(environment);
+    return histories.computeIfAbsent(env.repo(), r -> History.of(repos.of(env).log(context.historyDepth())));
+  }
+
+  /** The repository of an environment, fetched. */
+  public EnvRepo repoOf(String environment) {
+    return repos.of(config.environment(environment));
+  }
+
+  /** The image each service currently has in an environment, read from the files at the branch head. */
+  public Map<String, Optional<ImageRef>> currentImages(String environment, List<String> services) {
+    EnvironmentConfig env = config.environment(environment);
+    EnvRepo repo = repos.of(env);
+    String head = repo.head();
+    Map<String, Optional<ImageRef>> out = new LinkedHashMap<>();
+    for (String s : services) {
+      ServiceConfig svc = config.service(s);
+      Optional<ImageRef> image;
+      try {
+        image = TargetFile.resolve(repo, head, env, svc).currentImage(repo, head);
+      } catch (InputException noTarget) {
+        image = Optional.empty();
+      }
+      out.put(s, image);
+    }
+    return out;
+  }
+
+  public FerryConfig config() {
+    return config;
+  }
+
+  public PromoterContext context() {
+    return context;
+  }
+
+  void forget(EnvironmentConfig env) {
+    histories.remove(env.repo());
+  }
+
+  private Map<String, ImageRef> checkImages(PromotionRequest request) {
+    if (request.images().isEmpty()) {
+      throw new InputException("nothing to promote: give at least one SERVICE=IMAGE");
+    }
+    for (Map.Entry<String, ImageRef> e : request.images().entrySet()) {
+      ServiceConfig svc = config.service(e.getKey());
+      if (!svc.image().sameRepository(e.getValue())) {
+        throw new InputException("image " + e.getValue() + " is not of service '" + svc.name()
+            + "', whose repository is " + svc.image().name(), svc.location(),
+            "promote an image of " + svc.image().name() + ", or check the service name", null);
+      }
+    }
+    return request.images();
+  }
+
+  private Map<String, ImageRef> resolve(Map<String, ImageRef> images) {
+    Map<String, ImageRef> out = new LinkedHashMap<>();
+    images.forEach((service, image) -> out.put(service, context.resolver().resolve(image)));
+    return out;
+  }
+
+  private List<TargetFile> targets(EnvRepo repo, String commit, EnvironmentConfig env, java.util.Collection<String> services) {
+    return services.stream().map(s -> TargetFile.resolve(repo, commit, env, config.service(s))).toList();
+  }
+
+  private static Map<String, List<TargetFile>> byPath(List<TargetFile> targets) {
+    Map<String, List<TargetFile>> out = new LinkedHashMap<>();
+    targets.forEach(t -> out.computeIfAbsent(t.path(), p -> new ArrayList<>()).add(t));
+    return out;
+  }
+
+  private List<Trailer> trailers(String id, String kind, String env, Map<String, ImageRef> images, PromotionRequest request) {
+    List<Trailer> t = new ArrayList<>();
+    t.add(new Trailer(Trailers.KIND, kind));
+    t.add(new Trailer(Trailers.ENVIRONMENT, env));
+    images.forEach((service, image) -> {
+      t.add(new Trailer(Trailers.SERVICE, service));
+      t.add(new Trailer(Trailers.IMAGE, image.toString()));
+    });
+    t.add(new Trailer(Trailers.PROMOTION_ID, id));
+    if (request.source() != null && !request.source().isBlank()) {
+      t.add(new Trailer(Trailers.SOURCE, request.source()));
+    }
+    t.add(new Trailer(Trailers.PROMOTED_BY, request.promotedBy() != null ? request.promotedBy() : context.user()));
+    if (request.approvedBy() != null && !request.approvedBy().isBlank()) {
+      t.add(new Trailer(Trailers.APPROVED_BY, request.approvedBy()));
+    }
+    return t;
+  }
+
+  private PersonIdent author() {
+    return new PersonIdent(config.author().name(), config.author().email(),
+        context.clock().instant(), java.time.ZoneOffset.UTC);
+  }
+
+  /** Stable for the same images into the same environment, so that a retry finds the same branch. */
+  static String promotionId(String environment, Map<String, ImageRef> images) {
+    StringBuilder key = new StringBuilder(environment);
+    new java.util.TreeMap<>(images).forEach((s, i) -> key.append('\n').append(s).append('=').append(i));
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String describe(Map<String, ImageRef> images) {
+    List<String> parts = new ArrayList<>();
+    images.forEach((s, i) -> parts.add(s + " " + i.tagValue().orElse(i.digestValue().orElse(i.toString()))));
+    return String.join(", ", parts);
+  }
+
+  @Override
+  public void close() {
+    repos.close();
+  }
+}

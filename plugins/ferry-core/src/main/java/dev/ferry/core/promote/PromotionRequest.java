@@ -1,0 +1,63 @@
+package dev.ferry.core.promote;
+
+import dev.ferry.core.image.ImageRef;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a user asks to promote: images of one or several services into one environment, which go
+ * in as one commit.
+ *
+ * <pre>{@code
+ * PromotionRequest.to("staging").image("web", ImageRef.parse("registry.example.com/shop/web:1.4.2"))
+ *     .approvedBy("alice").source(System.getenv("BUILD_URL"));
+ * }</pre>
+ */
+public record PromotionRequest(
+    String environment,
+    Map<String, ImageRef> images,
+    boolean resolveDigests,
+    boolean pullRequest,
+    String message,
+    String approvedBy,
+    String source,
+    String promotedBy) {
+
+  public PromotionRequest {
+    images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
+  }
+
+  public static PromotionRequest to(String environment) {
+    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null);
+  }
+
+  public PromotionRequest image(String service, ImageRef image) {
+    Map<String, ImageRef> all = new LinkedHashMap<>(images);
+    all.put(service, image);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy);
+  }
+
+  public PromotionRequest resolveDigests(boolean value) {
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy);
+  }
+
+  public PromotionRequest pullRequest(boolean value) {
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy);
+  }
+
+  public PromotionRequest message(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy);
+  }
+
+  public PromotionRequest approvedBy(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy);
+  }
+
+  public PromotionRequest source(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy);
+  }
+
+  public PromotionRequest promotedBy(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.ferry.core.promote;
+
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.config.EnvironmentConfig;
+import dev.ferry.core.config.TargetConfig;
+import dev.ferry.core.git.EnvRepo;
+import dev.ferry.core.image.ImageRef;
+import dev.ferry.core.render.RenderDiff;
+import dev.ferry.core.render.RenderGuard;
+import dev.ferry.core.render.RenderUnit;
+import dev.ferry.core.render.Renderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code render: true}: renders the Helm charts and Kustomize overlays a promotion touches, before
+ * and after its edits, from the repository tree exported to a temporary folder, and compares them.
+ */
+final class RenderCheck {
+
+  private final FerryListener listener;
+
+  RenderCheck(FerryListener listener) {
+    this.listener = listener;
+  }
+
+  RenderDiff check(EnvRepo repo, String head, EnvironmentConfig env, List<TargetFile> targets,
+      List<Plan.FileChangePlan> files, Map<String, ImageRef> images) {
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("ferry-render-");
+      Path before = work.resolve("before");
+      Path after = work.resolve("after");
+      repo.exportTree(head, "", before);
+      repo.exportTree(head, "", after);
+      for (Plan.FileChangePlan f : files) {
+        Files.writeString(after.resolve(f.path()), f.after(), StandardCharsets.UTF_8);
+      }
+      Set<String> seen = new LinkedHashSet<>();
+      StringBuilder renderedBefore = new StringBuilder();
+      StringBuilder renderedAfter = new StringBuilder();
+      Renderer renderer = new Renderer();
+      for (TargetFile t : targets) {
+        String key = unitKey(t.config());
+        if (key == null || !seen.add(key)) {
+          continue;
+        }
+        listener.on(FerryEvent.progress("render", "rendering " + key + " before and after"));
+        renderedBefore.append(renderer.render(unit(before, t.config(), env))).append("\n---\n");
+        renderedAfter.append(renderer.render(unit(after, t.config(), env))).append("\n---\n");
+      }
+      return new RenderGuard().compare(renderedBefore.toString(), renderedAfter.toString(), new HashSet<>(images.values()));
+    } catch (IOException e) {
+      throw new ExternalException("cannot prepare the render of '" + env.name() + "': " + e.getMessage(), e);
+    } finally {
+      delete(work);
+    }
+  }
+
+  private static String unitKey(TargetConfig config) {
+    if (config instanceof TargetConfig.HelmTarget helm) {
+      return "helm " + chartDir(helm) + " -f " + helm.path();
+    }
+    if (config instanceof TargetConfig.KustomizeTarget kustomize) {
+      return "kustomize " + kustomize.path();
+    }
+    return null;
+  }
+
+  private static RenderUnit unit(Path root, TargetConfig config, EnvironmentConfig env) {
+    if (config instanceof TargetConfig.HelmTarget helm) {
+      String chart = chartDir(helm);
+      String release = Path.of(helm.path()).getParent() == null ? "release"
+          : Path.of(helm.path()).getParent().getFileName().toString();
+      return new RenderUnit.Helm(root.resolve(chart), root.resolve(helm.path()), release, env.name());
+    }
+    return new RenderUnit.Kustomize(root.resolve(((TargetConfig.KustomizeTarget) config).path()));
+  }
+
+  private static String chartDir(TargetConfig.HelmTarget helm) {
+    if (helm.chart() != null) {
+      return helm.chart();
+    }
+    Path parent = Path.of(helm.path()).getParent();
+    return parent == null ? "." : parent.toString();
+  }
+
+  private static void delete(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // a temp folder left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.ferry.core.promote;
+
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.RefusedException;
+import dev.ferry.core.config.EnvironmentConfig;
+import dev.ferry.core.config.RollbackMode;
+import dev.ferry.core.gate.Gate;
+import dev.ferry.core.gate.GateContext;
+import dev.ferry.core.gate.GateOutcome;
+import dev.ferry.core.gate.GateRunner;
+import dev.ferry.core.gate.Gates;
+import dev.ferry.core.gate.Sleeper;
+import dev.ferry.core.gate.Verification;
+import dev.ferry.core.history.Evidence;
+import dev.ferry.core.history.History;
+import dev.ferry.core.history.PromotionRecord;
+import dev.ferry.core.history.VerificationRecord;
+import dev.ferry.core.image.ImageRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs an environment's gates against what is deployed there and records the evidence as a git
+ * note on the promotion commits it verified; with {@code rollback: auto}, a failed verification
+ * after a promotion rolls it back.
+ *
+ * <pre>{@code
+ * VerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).verify("staging", List.of(), null);
+ * }</pre>
+ */
+public final class Verifier {
+
+  private final Promoter promoter;
+  private final Sleeper sleeper;
+  private final FerryListener listener;
+  private Duration interval = Duration.ofSeconds(5);
+
+  public Verifier(Promoter promoter, Sleeper sleeper) {
+    this.promoter = promoter;
+    this.sleeper = sleeper;
+    this.listener = promoter.context().listener();
+  }
+
+  /** How long to wait between two polls of the gates. */
+  public Verifier interval(Duration value) {
+    this.interval = value;
+    return this;
+  }
+
+  /**
+   * Verifies the services deployed in an environment (all with a target there when
+   * {@code services} is empty), records the result, and returns it.
+   */
+  public VerifyResult verify(String environment, List<String> services, Duration timeout) {
+    EnvironmentConfig env = promoter.config().environment(environment);
+    List<String> names = services.isEmpty() ? servicesIn(env) : services;
+    Map<String, ImageRef> images = new LinkedHashMap<>();
+    promoter.currentImages(environment, names).forEach((s, image) -> image.ifPresent(i -> images.put(s, i)));
+    if (images.isEmpty()) {
+      throw new RefusedException("no image of " + String.join(", ", names) + " is deployed in '" + environment + "'");
+    }
+    String head = promoter.repoOf(environment).head();
+    History history = promoter.historyOf(environment);
+    GateContext context = new GateContext(environment, head, images,
+        history.promotions().stream().findFirst().map(PromotionRecord::time).orElse(promoter.context().clock().instant()));
+    List<Gate> gates = Gates.fromConfig(env.gates(), environment, promoter.context().env());
+    Duration limit = timeout != null ? timeout : env.gateTimeout();
+    listener.on(FerryEvent.info("verify", gates.isEmpty()
+        ? "'" + environment + "' has no gates: recording " + describe(images) + " as verified"
+        : "verifying " + describe(images) + " in '" + environment + "' with " + gates.size() + " gate(s), up to " + Durations.format(limit)));
+    Verification verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
+        .run(gates, context);
+    List<String> recordedOn = record(environment, head, images, verification, history);
+    return new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(), recordedOn, List.of());
+  }
+
+  /**
+   * {@code ferry promote --verify}: promotes, verifies what was promoted, and with
+   * {@code rollback: auto} rolls each promoted service back when a gate fails.
+   */
+  public PromoteVerifyResult promoteAndVerify(PromotionRequest request, Duration timeout) {
+    PromotionResult promotion = promoter.promote(request);
+    if (promotion.mode().equals("pull-request")) {
+      listener.on(FerryEvent.info("verify", "pull request branch " + promotion.branch()
+          + " is not deployed yet: verify after it is merged"));
+      return new PromoteVerifyResult(promotion, null);
+    }
+    VerifyResult verified = verify(request.environment(), List.copyOf(request.images().keySet()), timeout);
+    EnvironmentConfig env = promoter.config().environment(request.environment());
+    if (verified.passed() || env.rollback() != RollbackMode.AUTO) {
+      return new PromoteVerifyResult(promotion, verified);
+    }
+    String reason = verified.failure().map(o -> "gate " + o.gate() + " " + o.status() + ": " + o.reason())
+        .orElse("verification failed");
+    List<RollbackResult> rollbacks = new ArrayList<>();
+    for (String service : request.images().keySet()) {
+      rollbacks.add(promoter.rollback(request.environment(), service, reason, "ferry (rollback: auto)"));
+    }
+    abortRollouts(env);
+    return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks));
+  }
+
+  void abortRollouts(EnvironmentConfig env) {
+    Gates.abortRollouts(env.gates(), env.name(), promoter.context().env(), listener);
+  }
+
+  private List<String> servicesIn(EnvironmentConfig env) {
+    List<String> out = new ArrayList<>();
+    for (String s : promoter.config().services().keySet()) {
+      if (env.targets().containsKey(s) || env.targets().containsKey("*")) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Notes go on the commit that last promoted each service, so that history finds them there. */
+  private List<String> record(String environment, String head, Map<String, ImageRef> images,
+      Verification verification, History history) {
+    Map<String, Map<String, String>> byCommit = new LinkedHashMap<>();
+    images.forEach((service, image) -> {
+      String commit = history.lastChange(environment, service).map(PromotionRecord::commit).orElse(head);
+      byCommit.computeIfAbsent(commit, c -> new LinkedHashMap<>()).put(service, image.toString());
+    });
+    List<Map<String, Object>> gates = verification.outcomes().stream().map(Verifier::outcome).toList();
+    Map<String, UnaryOperator<String>> updates = new LinkedHashMap<>();
+    byCommit.forEach((commit, imgs) -> {
+      VerificationRecord record = new VerificationRecord(environment, imgs, verification.passed(),
+          verification.finished(), head, gates);
+      updates.put(commit, old -> Evidence.parse(old).withVerification(record).toJson());
+    });
+    promoter.repoOf(environment).updateNotes(updates);
+    promoter.forget(promoter.config().environment(environment));
+    return List.copyOf(byCommit.keySet());
+  }
+
+  static Map<String, Object> outcome(GateOutcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("gate", o.gate());
+    m.put("status", o.status().name());
+    m.put("reason", o.reason());
+    m.put("observed", o.observed());
+    m.put("firstCheck", String.valueOf(o.firstCheck()));
+    m.put("lastCheck", String.valueOf(o.lastCheck()));
+    m.put("checks", o.checks());
+    return m;
+  }
+
+  private static Duration errorBudget(Duration timeout) {
+    Duration third = timeout.dividedBy(3);
+    return third.compareTo(Duration.ofMinutes(2)) > 0 ? Duration.ofMinutes(2) : third;
+  }
+
+  private static Map<String, String> strings(Map<String, ImageRef> images) {
+    Map<String, String> out = new LinkedHashMap<>();
+    images.forEach((s, i) -> out.put(s, i.toString()));
+    return out;
+  }
+
+  private static String describe(Map<String, ImageRef> images) {
+    return Promoter.describe(images);
+  }
+
+  /** A verification that came with a promotion. */
+  public record PromoteVerifyResult(PromotionResult promotion, VerifyResult verification) {
+    public boolean passed() {
+      return verification == null || verification.passed();
+    }
+
+    public Optional<String> failure() {
+      return verification == null ? Optional.empty() : verification.failure().map(o -> o.gate() + ": " + o.reason());
+    }
+  }
+}
