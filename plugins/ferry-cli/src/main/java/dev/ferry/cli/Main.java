@@ -20,6 +20,14 @@ import picocli.CommandLine.Command;
     description = "Carries container images across environments through git.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        PlanCommand.class,
+        PromoteCommand.class,
+        VerifyCommand.class,
+        RollbackCommand.class,
+        ReleaseCommand.class,
+        StatusCommand.class,
+        HistoryCommand.class,
+        EnvironmentsCommand.class,
     })
 public final class Main implements Runnable {
 

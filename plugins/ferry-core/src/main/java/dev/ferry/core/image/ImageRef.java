@@ -43,6 +43,7 @@ public record ImageRef(String registry, String repository, String tag, String di
    *
    * @throws InputException naming the reference and what is wrong with it
    */
+  @com.fasterxml.jackson.annotation.JsonCreator
   public static ImageRef parse(String text) {
     if (text == null || text.isBlank()) {
       throw new InputException("empty image reference");
@@ -162,7 +163,8 @@ public record ImageRef(String registry, String repository, String tag, String di
     return new ImageRef(n.registry, n.repository, tag, digest);
   }
 
-  /** {@code name[:tag][@digest]}. */
+  /** {@code name[:tag][@digest]}; also its JSON form. */
+  @com.fasterxml.jackson.annotation.JsonValue
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(name());

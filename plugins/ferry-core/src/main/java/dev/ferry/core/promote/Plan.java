@@ -1,5 +1,6 @@
 package dev.ferry.core.promote;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.render.RenderDiff;
 import java.util.List;
@@ -31,7 +32,8 @@ public record Plan(
     RenderDiff render) {
 
   /** One file: the services whose images it holds, and its unified diff. */
-  public record FileChangePlan(String path, List<String> services, String before, String after, String diff) {
+  public record FileChangePlan(String path, List<String> services,
+      @JsonIgnore String before, @JsonIgnore String after, String diff) {
     public boolean changed() {
       return before != after && !before.equals(after);
     }

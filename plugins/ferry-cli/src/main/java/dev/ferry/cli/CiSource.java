@@ -1,0 +1,22 @@
+package dev.ferry.cli;
+
+/** The URL of the CI build that runs Ferry, recorded as {@code Ferry-Source}. */
+final class CiSource {
+
+  private CiSource() {
+  }
+
+  static String buildUrl() {
+    String jenkins = System.getenv("BUILD_URL");
+    if (jenkins != null && !jenkins.isBlank()) {
+      return jenkins;
+    }
+    String server = System.getenv("GITHUB_SERVER_URL");
+    String repo = System.getenv("GITHUB_REPOSITORY");
+    String run = System.getenv("GITHUB_RUN_ID");
+    if (server != null && repo != null && run != null) {
+      return server + "/" + repo + "/actions/runs/" + run;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.config.ConfigLoader;
+import dev.ferry.core.config.FerryConfig;
+import dev.ferry.core.image.RegistryAccess;
+import dev.ferry.core.image.RegistryClient;
+import dev.ferry.core.promote.ImageResolver;
+import dev.ferry.core.promote.Promoter;
+import dev.ferry.core.promote.PromoterContext;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** {@code -c ferry.yaml}, and how commands that read it open a {@link Promoter}. */
+public final class ConfigOptions {
+
+  @Option(names = {"-c", "--config"}, defaultValue = "ferry.yaml", paramLabel = "FILE",
+      description = "The ferry.yaml to read (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  FerryConfig load() {
+    return ConfigLoader.load(file);
+  }
+
+  /** Opens a promoter; {@code resolveDigests} false writes references as given ({@code --no-resolve}). */
+  Promoter promoter(FerryConfig config, boolean resolveDigests, FerryListener listener) {
+    Map<String, String> env = System.getenv();
+    ImageResolver resolver = ImageResolver.AS_GIVEN;
+    if (resolveDigests) {
+      RegistryAccess access = RegistryAccess.fromEnvironment(env);
+      for (var registry : config.registries().values()) {
+        access = access.withHost(registry.host(), registry.insecure(),
+            registry.usernameEnv() == null ? null : env.get(registry.usernameEnv()),
+            registry.passwordEnv() == null ? null : env.get(registry.passwordEnv()));
+      }
+      resolver = ImageResolver.registry(new RegistryClient(access));
+    }
+    return new Promoter(config, PromoterContext.defaults(resolver, listener));
+  }
+}

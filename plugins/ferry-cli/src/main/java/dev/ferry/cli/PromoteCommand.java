@@ -1,0 +1,106 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.gate.Sleeper;
+import dev.ferry.core.promote.Plan;
+import dev.ferry.core.promote.PromotionRequest;
+import dev.ferry.core.promote.PromotionResult;
+import dev.ferry.core.promote.Promoter;
+import dev.ferry.core.promote.Verifier;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry promote}: writes images into an environment as one commit. */
+@Command(name = "promote", mixinStandardHelpOptions = true,
+    description = {"Write SERVICE=IMAGE... into an environment's repository as one commit.",
+        "Tags are pinned to digests from the registry; the policy (after, soak, approval, blocks) is checked first."})
+public final class PromoteCommand implements Callable<Integer> {
+
+  @Mixin CommonOptions common;
+  @Mixin ConfigOptions config;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "SERVICE=IMAGE", description = "Services and their new images.")
+  List<String> images;
+
+  @Option(names = "--to", required = true, paramLabel = "ENV", description = "The environment.")
+  String to;
+
+  @Option(names = "--dry-run", description = "Only plan: the same as 'ferry plan'.")
+  boolean dryRun;
+
+  @Option(names = "--pr", description = "Push a pull-request branch instead of the environment branch.")
+  boolean pullRequest;
+
+  @Option(names = "--message", paramLabel = "TEXT", description = "The commit subject.")
+  String message;
+
+  @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved (environments with approval: required).")
+  String approvedBy;
+
+  @Option(names = "--source", paramLabel = "URL", description = "The CI build that promotes (default: BUILD_URL or the GitHub run URL).")
+  String source;
+
+  @Option(names = "--no-resolve", description = "Do not ask the registry for digests; write references as given.")
+  boolean noResolve;
+
+  @Option(names = "--verify", description = "Verify after promoting; with rollback: auto, roll back when a gate fails.")
+  boolean verify;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "With --verify: how long the gates may take (default: the environment's gateTimeout).")
+  String timeout;
+
+  @Override
+  public Integer call() {
+    Console console = Console.of(spec.commandLine());
+    PromotionRequest request = PromotionRequest.to(to).resolveDigests(!noResolve).pullRequest(pullRequest)
+        .message(message).approvedBy(approvedBy).source(source != null ? source : CiSource.buildUrl());
+    for (var e : ServiceImages.parse(images).entrySet()) {
+      request = request.image(e.getKey(), e.getValue());
+    }
+    try (Promoter promoter = config.promoter(config.load(), !noResolve, console)) {
+      if (dryRun) {
+        Plan plan = promoter.plan(request);
+        console.result(plan, PlanText.of(plan));
+        return plan.refusals().isEmpty() ? 0 : 1;
+      }
+      if (!verify) {
+        PromotionResult result = promoter.promote(request);
+        console.result(json(result, null), null);
+        return 0;
+      }
+      Duration limit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
+      Verifier.PromoteVerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).promoteAndVerify(request, limit);
+      console.result(json(result.promotion(), result), null);
+      result.failure().ifPresent(f -> console.say("ferry: verification of '" + to + "' failed: " + f
+          + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
+      return result.passed() ? 0 : 1;
+    }
+  }
+
+  static Map<String, Object> json(PromotionResult promotion, Verifier.PromoteVerifyResult verified) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("promotionId", promotion.promotionId());
+    out.put("environment", promotion.environment());
+    out.put("repo", promotion.repo());
+    out.put("commit", promotion.commit());
+    out.put("noop", promotion.noop());
+    out.put("mode", promotion.mode());
+    out.put("branch", promotion.branch());
+    out.put("files", promotion.files());
+    out.put("images", promotion.images());
+    out.put("attempts", promotion.attempts());
+    if (verified != null && verified.verification() != null) {
+      out.put("verification", VerifyCommand.json(verified.verification()));
+      out.put("rolledBack", !verified.verification().rollbacks().isEmpty());
+    }
+    return out;
+  }
+}
