@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         HistoryCommand.class,
         EnvironmentsCommand.class,
+        DemoCommand.class,
     })
 public final class Main implements Runnable {
 
