@@ -1,0 +1,138 @@
+package dev.ferry.core.config;
+
+import static dev.ferry.core.config.NodeReader.text;
+
+import dev.ferry.core.image.ImageRef;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+
+/** Turns a tree the {@link Validator} accepted into records, filling in every default. */
+final class ConfigBuilder {
+
+  private final NodeReader reader;
+  private final Path file;
+  private final Path baseDir;
+
+  ConfigBuilder(Path file, Path baseDir) {
+    this.reader = new NodeReader(file.toString());
+    this.file = file;
+    this.baseDir = baseDir;
+  }
+
+  FerryConfig build(Node root) {
+    Map<String, RepoConfig> repos = new LinkedHashMap<>();
+    each(root, "repos", (name, key, value) -> repos.put(name, repo(name, key, value)));
+    Map<String, RegistryConfig> registries = new LinkedHashMap<>();
+    each(root, "registries", (host, key, value) -> registries.put(host, new RegistryConfig(host,
+        "true".equals(text(value, "insecure")), text(value, "usernameEnv"), text(value, "passwordEnv"))));
+    Map<String, ServiceConfig> services = new LinkedHashMap<>();
+    each(root, "services", (name, key, value) ->
+        services.put(name, new ServiceConfig(name, ImageRef.parse(text(value, "image")), reader.at(key))));
+    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
+    each(root, "environments", (name, key, value) -> environments.put(name, environment(name, key, value,
+        environments)));
+    Node author = NodeReader.value(NodeReader.value(root, "git"), "author");
+    GitAuthor gitAuthor = author == null ? GitAuthor.DEFAULT
+        : new GitAuthor(text(author, "name"), text(author, "email"));
+    return new FerryConfig(file, repos, registries, services, environments, gitAuthor);
+  }
+
+  private interface Entry {
+    void add(String name, Node key, Node value);
+  }
+
+  private static void each(Node root, String section, Entry entry) {
+    Node node = NodeReader.value(root, section);
+    if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        entry.add(text(tuple.getKeyNode()), tuple.getKeyNode(), tuple.getValueNode());
+      }
+    }
+  }
+
+  private RepoConfig repo(String name, Node key, Node value) {
+    String url = text(value, "url");
+    if (!url.contains("://") && !Validator.isScpUrl(url)) {
+      url = baseDir.resolve(url).toAbsolutePath().normalize().toString();
+    }
+    Node auth = NodeReader.value(value, "auth");
+    return new RepoConfig(name, url, Optional.ofNullable(text(value, "branch")).orElse("main"),
+        text(auth, "usernameEnv"), text(auth, "passwordEnv"), localFile(text(auth, "sshKeyFile")),
+        localFile(text(auth, "knownHostsFile")), reader.at(key));
+  }
+
+  private Path localFile(String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.startsWith("~/")) {
+      path = System.getProperty("user.home") + path.substring(1);
+    }
+    return baseDir.resolve(path).toAbsolutePath().normalize();
+  }
+
+  private EnvironmentConfig environment(String name, Node key, Node value, Map<String, EnvironmentConfig> earlier) {
+    Map<String, TargetConfig> targets = new LinkedHashMap<>();
+    Node written = NodeReader.value(value, "targets");
+    if (written == null) {
+      // the validator allows this only with 'after', which names an environment built before this one
+      targets.putAll(earlier.get(text(value, "after")).targets());
+    } else {
+      for (NodeTuple tuple : ((MappingNode) written).getValue()) {
+        targets.put(text(tuple.getKeyNode()), target(tuple.getValueNode()));
+      }
+    }
+    List<GateConfig> gates = new ArrayList<>();
+    for (Node gate : NodeReader.items(NodeReader.value(value, "gates"))) {
+      NodeTuple tuple = ((MappingNode) gate).getValue().get(0);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> settings = (Map<String, Object>) NodeReader.plain(tuple.getValueNode());
+      gates.add(new GateConfig(text(tuple.getKeyNode()), settings, reader.at(gate)));
+    }
+    List<String> approvers = NodeReader.items(NodeReader.value(value, "approvers")).stream()
+        .map(NodeReader::text).toList();
+    return new EnvironmentConfig(name, text(value, "repo"), targets, "true".equals(text(value, "render")),
+        Optional.ofNullable(text(value, "after")),
+        duration(text(value, "soak"), Duration.ZERO),
+        gates,
+        duration(text(value, "gateTimeout"), EnvironmentConfig.DEFAULT_GATE_TIMEOUT),
+        "auto".equals(text(value, "rollback")) ? RollbackMode.AUTO : RollbackMode.MANUAL,
+        "required".equals(text(value, "approval")),
+        approvers,
+        "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
+        reader.at(key));
+  }
+
+  private static Duration duration(String text, Duration fallback) {
+    return text == null ? fallback : DurationFormat.parse(text).orElseThrow();
+  }
+
+  private static TargetConfig target(Node node) {
+    String helm = text(node, "helm");
+    if (helm != null) {
+      String chart = text(node, "chart");
+      if (chart == null) {
+        int slash = helm.lastIndexOf('/');
+        chart = slash < 0 ? "." : helm.substring(0, slash);
+      }
+      return new HelmTarget(helm, Optional.ofNullable(text(node, "key")).orElse("image"), chart);
+    }
+    String kustomize = text(node, "kustomize");
+    if (kustomize != null) {
+      return new KustomizeTarget(kustomize, Optional.ofNullable(text(node, "name")));
+    }
+    String yaml = text(node, "yaml");
+    if (yaml != null) {
+      return new YamlTarget(yaml, text(node, "path"));
+    }
+    return new MarkerTarget(text(node, "marker"));
+  }
+}

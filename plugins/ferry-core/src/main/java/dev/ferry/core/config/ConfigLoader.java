@@ -1,0 +1,100 @@
+package dev.ferry.core.config;
+
+import dev.ferry.core.InputException;
+import dev.ferry.core.SourceLocation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Reads {@code ferry.yaml}: parses it to positioned nodes, validates the whole file (collecting
+ * every problem), then builds the records with defaults.
+ *
+ * <pre>{@code
+ * FerryConfig config = ConfigLoader.load(Path.of("ferry.yaml"));
+ * // or, for text held in memory, with relative paths resolved against dir:
+ * FerryConfig config = ConfigLoader.parse("ferry.yaml", text, dir);
+ * }</pre>
+ *
+ * <p>When something is wrong, one {@link InputException} reports all of it: its location is the
+ * first problem's, its message the first problem followed by one line per further problem, each
+ * {@code ferry.yaml:LINE:COL: message}, so that {@code describe()} prints every line located.
+ */
+public final class ConfigLoader {
+
+  private ConfigLoader() {
+  }
+
+  /** @throws InputException when the file cannot be read or holds any problem */
+  public static FerryConfig load(Path file) {
+    return parse(file.toString(), read(file), file.toAbsolutePath().getParent());
+  }
+
+  /** @throws InputException listing every problem */
+  public static FerryConfig parse(String fileName, String text, Path baseDir) {
+    Node root = compose(fileName, text);
+    List<ConfigProblem> problems = new Validator(fileName).validate(root);
+    if (!problems.isEmpty()) {
+      throw failure(problems);
+    }
+    return new ConfigBuilder(Path.of(fileName), baseDir).build(root);
+  }
+
+  /** Every problem in the text, in file order of discovery; empty when it is valid. */
+  public static List<ConfigProblem> problems(String fileName, String text) {
+    try {
+      return new Validator(fileName).validate(compose(fileName, text));
+    } catch (InputException e) {
+      return List.of(new ConfigProblem(e.location().orElse(SourceLocation.of(fileName, 0, 0)), e.getMessage()));
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file + " does not exist", SourceLocation.of(file, 0, 0),
+          "pass the configuration with -c PATH", e);
+    } catch (IOException e) {
+      throw new InputException("cannot read " + file + ": " + e.getMessage(), SourceLocation.of(file, 0, 0),
+          null, e);
+    }
+  }
+
+  private static Node compose(String fileName, String text) {
+    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    Optional<Node> root;
+    try {
+      LoadSettings settings = LoadSettings.builder().setLabel(fileName).build();
+      root = new Compose(settings).composeString(body);
+    } catch (MarkedYamlEngineException e) {
+      SourceLocation at = e.getProblemMark()
+          .map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
+          .orElse(SourceLocation.of(fileName, 0, 0));
+      String context = e.getContext() == null ? "" : e.getContext() + ": ";
+      throw new InputException("not valid YAML: " + context + e.getProblem(), at, null, e);
+    } catch (YamlEngineException e) {
+      throw new InputException("not valid YAML: " + e.getMessage(), SourceLocation.of(fileName, 0, 0), null, e);
+    }
+    return root.orElseThrow(() -> new InputException(fileName + " is empty", SourceLocation.of(fileName, 0, 0),
+        "start it with apiVersion: " + Validator.API_VERSION, null));
+  }
+
+  private static InputException failure(List<ConfigProblem> problems) {
+    ConfigProblem first = problems.get(0);
+    String rest = problems.stream().skip(1).map(ConfigProblem::toString).collect(Collectors.joining("\n"));
+    String message = rest.isEmpty() ? first.message() : first.message() + "\n" + rest;
+    return new InputException(message, first.location(),
+        problems.size() > 1 ? problems.size() + " problems in " + first.location().file() : null, null);
+  }
+}

@@ -1,0 +1,64 @@
+package dev.ferry.core.config;
+
+import dev.ferry.core.InputException;
+import dev.ferry.core.SourceLocation;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One environment ({@code environments.<name>}), with every default filled in.
+ *
+ * <pre>{@code
+ * EnvironmentConfig staging = config.environment("staging");
+ * TargetConfig target = staging.targetFor("web");   // placeholders replaced
+ * staging.after();                                  // Optional[dev]
+ * }</pre>
+ *
+ * @param name the key under {@code environments}
+ * @param repo the key of its repository under {@code repos}
+ * @param targets as written, keyed by service name or {@code *}, placeholders not yet replaced; when the
+ *     environment writes none, those of the environment it comes {@code after}
+ * @param render render before and after the edit and refuse more than image changes
+ * @param after the environment an image must have passed first
+ * @param soak how long gates must keep passing; zero by default
+ * @param gates the health gates, untyped, in the order written
+ * @param gateTimeout how long the gates may take; 10 minutes by default
+ * @param rollback what to do when a gate fails
+ * @param approvalRequired a person must approve ({@code approval: required})
+ * @param approvers who may approve; empty means anyone the CI system allows
+ * @param mode push directly or open a pull request
+ * @param location where the entry starts in {@code ferry.yaml}
+ */
+public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
+    Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
+    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+
+  public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
+
+  public EnvironmentConfig {
+    targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
+    gates = List.copyOf(gates);
+    approvers = List.copyOf(approvers);
+  }
+
+  /**
+   * The target of a service in this environment: its own entry, else the {@code *} entry, with
+   * {@code {env}} and {@code {service}} replaced.
+   *
+   * @throws InputException when neither exists, located at this environment in {@code ferry.yaml}
+   */
+  public TargetConfig targetFor(String service) {
+    TargetConfig target = targets.get(service);
+    if (target == null) {
+      target = targets.get("*");
+    }
+    if (target == null) {
+      throw new InputException("environment '" + name + "' has no target for service '" + service
+          + "' (targets: " + String.join(", ", targets.keySet()) + ")", location,
+          "add '" + service + "' or '*' under environments." + name + ".targets", null);
+    }
+    return target.resolve(name, service);
+  }
+}

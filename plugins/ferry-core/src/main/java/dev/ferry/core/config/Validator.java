@@ -1,0 +1,577 @@
+package dev.ferry.core.config;
+
+import static dev.ferry.core.config.NodeReader.isNull;
+import static dev.ferry.core.config.NodeReader.kindOf;
+import static dev.ferry.core.config.NodeReader.text;
+
+import dev.ferry.core.InputException;
+import dev.ferry.core.image.ImageRef;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Checks a composed {@code ferry.yaml} and collects every problem; fills in nothing (that is
+ * {@link ConfigBuilder}'s job, which runs only when this finds no problem).
+ */
+final class Validator {
+
+  static final String API_VERSION = "ferry/v1";
+  static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git");
+  static final List<String> REPO_KEYS = List.of("url", "branch", "auth");
+  static final List<String> AUTH_KEYS = List.of("usernameEnv", "passwordEnv", "sshKeyFile", "knownHostsFile");
+  static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
+  static final List<String> SERVICE_KEYS = List.of("image");
+  static final List<String> ENVIRONMENT_KEYS = List.of("repo", "targets", "render", "after", "soak", "gates",
+      "gateTimeout", "rollback", "approval", "approvers", "mode");
+  static final Map<String, List<String>> TARGET_KEYS = targetKeys();
+  static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
+  static final List<String> GIT_KEYS = List.of("author");
+  static final List<String> AUTHOR_KEYS = List.of("name", "email");
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?"
+      + "|\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{[^}]*\\}");
+  private static final Pattern SCP_URL = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:.+");
+  private static final Set<String> SCHEMES = Set.of("https", "http", "ssh", "git", "file");
+
+  private final NodeReader reader;
+  private final List<ConfigProblem> problems = new ArrayList<>();
+
+  Validator(String fileName) {
+    this.reader = new NodeReader(fileName);
+  }
+
+  private static Map<String, List<String>> targetKeys() {
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    keys.put("helm", List.of("helm", "key", "chart"));
+    keys.put("kustomize", List.of("kustomize", "name"));
+    keys.put("yaml", List.of("yaml", "path"));
+    keys.put("marker", List.of("marker"));
+    return keys;
+  }
+
+  List<ConfigProblem> validate(Node root) {
+    Map<String, Node> top = mapping(root, "the top level", TOP_KEYS);
+    if (top == null) {
+      return problems;
+    }
+    Node api = top.get("apiVersion");
+    if (api == null) {
+      problem(root, "missing key 'apiVersion' at the top level (write apiVersion: " + API_VERSION + ")");
+    } else if (!API_VERSION.equals(text(api))) {
+      problem(api, "apiVersion must be " + API_VERSION + ", not " + kindOf(api));
+    }
+    Set<String> repos = section(root, top, "repos", true, this::repo);
+    section(root, top, "registries", false, this::registry);
+    Set<String> services = section(root, top, "services", true, this::service);
+    Node environments = top.get("environments");
+    if (environments == null) {
+      problem(root, "missing key 'environments' at the top level");
+    } else {
+      environments(environments, repos, services);
+    }
+    Node git = top.get("git");
+    if (git != null) {
+      Map<String, Node> gitKeys = mapping(git, "git", GIT_KEYS);
+      if (gitKeys != null && gitKeys.get("author") != null) {
+        Map<String, Node> author = mapping(gitKeys.get("author"), "git.author", AUTHOR_KEYS);
+        if (author != null) {
+          requiredText(gitKeys.get("author"), author, "name", "git.author");
+          requiredText(gitKeys.get("author"), author, "email", "git.author");
+        }
+      }
+    }
+    // report in reading order, whatever order the checks ran in
+    problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
+        .thenComparingInt(p -> p.location().column()));
+    return problems;
+  }
+
+  private interface EntryCheck {
+    void check(String name, Node keyNode, Node value);
+  }
+
+  /** A top-level mapping of named entries; returns the names seen. */
+  private Set<String> section(Node root, Map<String, Node> top, String key, boolean required, EntryCheck check) {
+    Node node = top.get(key);
+    Set<String> names = new java.util.LinkedHashSet<>();
+    if (node == null) {
+      if (required) {
+        problem(root, "missing key '" + key + "' at the top level");
+      }
+      return names;
+    }
+    if (!(node instanceof MappingNode mapping)) {
+      problem(node, "'" + key + "' must be a mapping of names to settings, not " + kindOf(node));
+      return names;
+    }
+    if (required && mapping.getValue().isEmpty()) {
+      problem(node, "'" + key + "' is empty; name at least one");
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = keyText(tuple, key);
+      if (name == null) {
+        continue;
+      }
+      if (!names.add(name)) {
+        problem(tuple.getKeyNode(), "duplicate key '" + name + "' in " + key);
+        continue;
+      }
+      check.check(name, tuple.getKeyNode(), tuple.getValueNode());
+    }
+    return names;
+  }
+
+  private void repo(String name, Node keyNode, Node value) {
+    String where = "repo '" + name + "'";
+    Map<String, Node> keys = mapping(value, where, REPO_KEYS);
+    if (keys == null) {
+      return;
+    }
+    String url = requiredText(value, keys, "url", where);
+    if (url != null) {
+      checkUrl(keys.get("url"), url, where);
+    }
+    optionalText(keys, "branch", where);
+    Node auth = keys.get("auth");
+    if (auth != null) {
+      Map<String, Node> authKeys = mapping(auth, "auth of " + where, AUTH_KEYS);
+      if (authKeys != null) {
+        envVar(authKeys, "usernameEnv", "auth of " + where);
+        envVar(authKeys, "passwordEnv", "auth of " + where);
+        optionalText(authKeys, "sshKeyFile", "auth of " + where);
+        optionalText(authKeys, "knownHostsFile", "auth of " + where);
+        boolean password = authKeys.containsKey("usernameEnv") || authKeys.containsKey("passwordEnv");
+        boolean ssh = authKeys.containsKey("sshKeyFile") || authKeys.containsKey("knownHostsFile");
+        if (password && ssh) {
+          problem(auth, "auth of " + where + " mixes password and ssh settings; use usernameEnv/passwordEnv"
+              + " for http(s) or sshKeyFile/knownHostsFile for ssh");
+        } else if (authKeys.containsKey("usernameEnv") && !authKeys.containsKey("passwordEnv")) {
+          problem(auth, "auth of " + where + " has usernameEnv but no passwordEnv");
+        }
+      }
+    }
+  }
+
+  private void checkUrl(Node node, String url, String where) {
+    int scheme = url.indexOf("://");
+    if (scheme > 0) {
+      String name = url.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+      if (!SCHEMES.contains(name)) {
+        problem(node, "url of " + where + " has scheme '" + name + "' (known: https, http, ssh, git, file)");
+        return;
+      }
+      String rest = url.substring(scheme + 3);
+      int slash = rest.indexOf('/');
+      String authority = slash < 0 ? rest : rest.substring(0, slash);
+      if (authority.contains("@") && authority.substring(0, authority.lastIndexOf('@')).contains(":")) {
+        // never echo the URL: it holds a password
+        problem(node, "url of " + where + " carries a password; move it to an environment variable"
+            + " named by auth.passwordEnv");
+      } else if (authority.isEmpty() && !name.equals("file")) {
+        problem(node, "url of " + where + " names no host");
+      }
+    } else if (url.isBlank()) {
+      problem(node, "url of " + where + " is empty");
+    }
+    // anything else is user@host:path (scp form) or a local path: both are fine as written
+  }
+
+  static boolean isScpUrl(String url) {
+    return !url.contains("://") && SCP_URL.matcher(url).matches();
+  }
+
+  private void registry(String host, Node keyNode, Node value) {
+    String where = "registry '" + host + "'";
+    if (!HOST.matcher(host).matches()) {
+      problem(keyNode, "registry '" + host + "' must be a host or host:port as image references name it"
+          + " (e.g. registry.example.com or 127.0.0.1:5000)");
+    }
+    Map<String, Node> keys = mapping(value, where, REGISTRY_KEYS);
+    if (keys == null) {
+      return;
+    }
+    bool(keys, "insecure", where);
+    envVar(keys, "usernameEnv", where);
+    envVar(keys, "passwordEnv", where);
+    if (keys.containsKey("usernameEnv") != keys.containsKey("passwordEnv")) {
+      problem(value, where + " needs both usernameEnv and passwordEnv, or neither");
+    }
+  }
+
+  private void service(String name, Node keyNode, Node value) {
+    String where = "service '" + name + "'";
+    checkName(keyNode, name, "service");
+    Map<String, Node> keys = mapping(value, where, SERVICE_KEYS);
+    if (keys == null) {
+      return;
+    }
+    String image = requiredText(value, keys, "image", where);
+    if (image == null) {
+      return;
+    }
+    try {
+      ImageRef ref = ImageRef.parse(image);
+      if (ref.tag() != null || ref.digest() != null) {
+        problem(keys.get("image"), "image of " + where + " must name a repository without tag or digest"
+            + " (write " + ref.name() + "; the tag comes with each promotion)");
+      }
+    } catch (InputException e) {
+      problem(keys.get("image"), "image of " + where + ": " + e.getMessage());
+    }
+  }
+
+  private void checkName(Node keyNode, String name, String what) {
+    if (!NAME.matcher(name).matches()) {
+      problem(keyNode, what + " name '" + name + "' may only hold letters, digits, '.', '_' and '-',"
+          + " starting with a letter or digit");
+    }
+  }
+
+  private void environments(Node node, Set<String> repos, Set<String> services) {
+    if (!(node instanceof MappingNode mapping)) {
+      problem(node, "'environments' must be a mapping of names to settings, not " + kindOf(node));
+      return;
+    }
+    if (mapping.getValue().isEmpty()) {
+      problem(node, "'environments' is empty; name at least one");
+    }
+    List<String> all = new ArrayList<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = keyText(tuple, "environments");
+      if (name != null) {
+        all.add(name);
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String name = keyText(tuple, "environments");
+      if (name == null) {
+        continue;
+      }
+      if (!seen.add(name)) {
+        problem(tuple.getKeyNode(), "duplicate key '" + name + "' in environments");
+        continue;
+      }
+      checkName(tuple.getKeyNode(), name, "environment");
+      environment(name, tuple.getValueNode(), repos, services, all, seen);
+    }
+  }
+
+  private void environment(String name, Node value, Set<String> repos, Set<String> services,
+      List<String> all, Set<String> earlier) {
+    String where = "environment '" + name + "'";
+    Map<String, Node> keys = mapping(value, where, ENVIRONMENT_KEYS);
+    if (keys == null) {
+      return;
+    }
+    String repo = requiredText(value, keys, "repo", where);
+    if (repo != null && !repos.contains(repo)) {
+      problem(keys.get("repo"), "'repo' in " + where + " names '" + repo + "', which is not under repos"
+          + known(repos));
+    }
+    Node targets = keys.get("targets");
+    if (targets == null) {
+      if (!keys.containsKey("after")) {
+        problem(value, "missing key 'targets' in " + where + " (only an environment with 'after' inherits them)");
+      }
+    } else {
+      targets(name, targets, services);
+    }
+    bool(keys, "render", where);
+    String after = optionalText(keys, "after", where);
+    if (after != null) {
+      if (after.equals(name)) {
+        problem(keys.get("after"), "'after' in " + where + " names the environment itself");
+      } else if (!all.contains(after)) {
+        problem(keys.get("after"), "'after' in " + where + " names '" + after + "', which is not an environment"
+            + known(all));
+      } else if (!earlier.contains(after)) {
+        problem(keys.get("after"), "'after' in " + where + " names '" + after + "', which is written after it;"
+            + " list environments in promotion order");
+      }
+    }
+    duration(keys, "soak", where);
+    duration(keys, "gateTimeout", where);
+    Node gates = keys.get("gates");
+    if (gates != null) {
+      gates(where, gates);
+    }
+    oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    oneOf(keys, "approval", where, List.of("required", "none"));
+    oneOf(keys, "mode", where, List.of("direct", "pull-request"));
+    Node approvers = keys.get("approvers");
+    if (approvers != null) {
+      if (!(approvers instanceof SequenceNode seq)) {
+        problem(approvers, "'approvers' in " + where + " must be a list of names, not " + kindOf(approvers));
+      } else {
+        for (Node item : seq.getValue()) {
+          if (text(item) == null || !(item instanceof ScalarNode)) {
+            problem(item, "'approvers' in " + where + " must be a list of names, not hold " + kindOf(item));
+          }
+        }
+        if (!"required".equals(text(keys.get("approval")))) {
+          problem(approvers, "'approvers' in " + where + " needs 'approval: required'");
+        }
+      }
+    }
+  }
+
+  private void targets(String env, Node node, Set<String> services) {
+    String where = "environment '" + env + "'";
+    if (!(node instanceof MappingNode mapping)) {
+      problem(node, "'targets' in " + where + " must be a mapping of services (or \"*\") to targets, not "
+          + kindOf(node));
+      return;
+    }
+    if (mapping.getValue().isEmpty()) {
+      problem(node, "'targets' in " + where + " is empty; add \"*\" or a service");
+    }
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String service = keyText(tuple, "targets of " + where);
+      if (service == null) {
+        continue;
+      }
+      if (!seen.add(service)) {
+        problem(tuple.getKeyNode(), "duplicate key '" + service + "' in targets of " + where);
+        continue;
+      }
+      if (!service.equals("*") && !services.contains(service)) {
+        List<String> known = new ArrayList<>(services);
+        known.add("\"*\"");
+        problem(tuple.getKeyNode(), "target '" + service + "' in " + where + " names no service"
+            + " (known: " + String.join(", ", known) + ")");
+        continue;
+      }
+      target("target '" + service + "' of " + where, tuple.getValueNode());
+    }
+  }
+
+  private void target(String where, Node node) {
+    if (!(node instanceof MappingNode)) {
+      problem(node, where + " must be a mapping like {helm: path} , not " + kindOf(node));
+      return;
+    }
+    Map<String, Node> keys = entriesChecked(node, where);
+    List<String> kinds = keys.keySet().stream().filter(TARGET_KEYS::containsKey).toList();
+    if (kinds.size() != 1) {
+      String found = kinds.isEmpty() ? "none" : String.join(" and ", kinds);
+      problem(node, where + " needs exactly one of helm, kustomize, yaml, marker (found " + found + ")");
+      if (kinds.isEmpty()) {
+        return;
+      }
+    }
+    String kind = kinds.get(0);
+    List<String> allowed = TARGET_KEYS.get(kind);
+    for (Map.Entry<String, Node> e : keys.entrySet()) {
+      if (!allowed.contains(e.getKey()) && !TARGET_KEYS.containsKey(e.getKey())) {
+        problem(keyNodeOf(node, e.getKey()), "unknown key '" + e.getKey() + "' in " + where
+            + " (known for " + kind + ": " + String.join(", ", allowed) + ")");
+      }
+    }
+    repoPath(keys, kind, where);
+    switch (kind) {
+      case "helm" -> {
+        repoPath(keys, "chart", where);
+        String key = optionalText(keys, "key", where);
+        if (key != null && (key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains(".."))) {
+          problem(keys.get("key"), "'key' in " + where + " must be a key or dotted path like image or app.image");
+        }
+      }
+      case "kustomize" -> optionalText(keys, "name", where);
+      case "yaml" -> requiredText(node, keys, "path", where);
+      default -> { }
+    }
+  }
+
+  /** A path inside the environment repository: relative, no '..', only known placeholders. */
+  private void repoPath(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node == null) {
+      return;
+    }
+    String path = text(node);
+    if (path == null || !(node instanceof ScalarNode) || path.isBlank()) {
+      problem(node, "'" + key + "' in " + where + " must be a path, not " + kindOf(node));
+      return;
+    }
+    String normal = path.replace('\\', '/');
+    boolean up = List.of(normal.split("/")).contains("..");
+    if (normal.startsWith("/") || normal.matches("[A-Za-z]:.*") || up) {
+      problem(node, "'" + key + "' in " + where + " must be a path relative to the repository root without"
+          + " '..', not '" + path + "'");
+    }
+    Matcher m = PLACEHOLDER.matcher(path);
+    while (m.find()) {
+      if (!m.group().equals("{env}") && !m.group().equals("{service}")) {
+        problem(node, "unknown placeholder '" + m.group() + "' in '" + key + "' of " + where
+            + " (known: {env}, {service})");
+      }
+    }
+  }
+
+  private void gates(String where, Node node) {
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'gates' in " + where + " must be a list, not " + kindOf(node));
+      return;
+    }
+    for (Node gate : seq.getValue()) {
+      if (!(gate instanceof MappingNode mapping) || mapping.getValue().size() != 1) {
+        problem(gate, "each gate in " + where + " must be a mapping with one key, the gate kind"
+            + " (" + String.join(", ", GATE_KINDS) + "), like - http: {url: ...}");
+        continue;
+      }
+      NodeTuple tuple = mapping.getValue().get(0);
+      String kind = text(tuple.getKeyNode());
+      if (!GATE_KINDS.contains(kind)) {
+        problem(tuple.getKeyNode(), "unknown gate kind '" + kind + "' in " + where
+            + " (known: " + String.join(", ", GATE_KINDS) + ")");
+        continue;
+      }
+      Node settings = tuple.getValueNode();
+      if (!(settings instanceof MappingNode)) {
+        problem(settings, "gate " + kind + " in " + where + " must have a mapping of settings, not "
+            + kindOf(settings));
+        continue;
+      }
+      Set<String> seen = new HashSet<>();
+      for (NodeTuple setting : ((MappingNode) settings).getValue()) {
+        String key = keyText(setting, "gate " + kind + " in " + where);
+        if (key != null && !seen.add(key)) {
+          problem(setting.getKeyNode(), "duplicate key '" + key + "' in gate " + kind + " in " + where);
+        } else if (key != null && isNull(setting.getValueNode())) {
+          problem(setting.getKeyNode(), "'" + key + "' in gate " + kind + " in " + where + " has no value");
+        }
+      }
+    }
+  }
+
+  // ---- small checks, each adding at most one problem
+
+  /** The keys of a mapping, reporting non-mappings, unknown keys and duplicates; null when not a mapping. */
+  private Map<String, Node> mapping(Node node, String where, List<String> known) {
+    if (!(node instanceof MappingNode)) {
+      problem(node, where + " must be a mapping, not " + kindOf(node));
+      return null;
+    }
+    Map<String, Node> keys = entriesChecked(node, where);
+    for (String key : keys.keySet()) {
+      if (!known.contains(key)) {
+        String in = where.equals("the top level") ? " at " : " in ";
+        problem(keyNodeOf(node, key), "unknown key '" + key + "'" + in + where + " (known: "
+            + String.join(", ", known) + ")");
+      }
+    }
+    return keys;
+  }
+
+  private Map<String, Node> entriesChecked(Node node, String where) {
+    Map<String, Node> keys = new LinkedHashMap<>();
+    for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+      String key = keyText(tuple, where);
+      if (key == null) {
+        continue;
+      }
+      if (keys.containsKey(key)) {
+        problem(tuple.getKeyNode(), "duplicate key '" + key + "' in " + where);
+      } else {
+        keys.put(key, tuple.getValueNode());
+      }
+    }
+    return keys;
+  }
+
+  private static Node keyNodeOf(Node mapping, String key) {
+    return NodeReader.entries(mapping).get(key).getKeyNode();
+  }
+
+  private String keyText(NodeTuple tuple, String where) {
+    Node key = tuple.getKeyNode();
+    if (!(key instanceof ScalarNode scalar) || key.getTag().equals(Tag.NULL)) {
+      problem(key, "keys in " + where + " must be names, not " + kindOf(key));
+      return null;
+    }
+    if (key.getTag().equals(Tag.MERGE)) {
+      problem(key, "merge keys (<<) are not supported in " + where + "; write the settings out");
+      return null;
+    }
+    return scalar.getValue();
+  }
+
+  private String requiredText(Node parent, Map<String, Node> keys, String key, String where) {
+    if (!keys.containsKey(key)) {
+      problem(parent, "missing key '" + key + "' in " + where);
+      return null;
+    }
+    return optionalText(keys, key, where);
+  }
+
+  private String optionalText(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node == null) {
+      return null;
+    }
+    String value = text(node);
+    if (!(node instanceof ScalarNode) || value == null || value.isEmpty()) {
+      problem(node, "'" + key + "' in " + where + " must be text, not " + kindOf(node));
+      return null;
+    }
+    return value;
+  }
+
+  private void envVar(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    String value = node == null ? null : text(node);
+    if (node != null && (value == null || !(node instanceof ScalarNode) || !ENV_VAR.matcher(value).matches())) {
+      // never echo the value: people paste the secret itself here
+      problem(node, "'" + key + "' in " + where + " must be the name of an environment variable"
+          + " (letters, digits and '_'), not the secret itself");
+    }
+  }
+
+  private void bool(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node != null && !node.getTag().equals(Tag.BOOL)) {
+      problem(node, "'" + key + "' in " + where + " must be true or false, not " + kindOf(node));
+    }
+  }
+
+  private void duration(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node != null && DurationFormat.parse(text(node)).isEmpty()) {
+      problem(node, "'" + key + "' in " + where + " must be a duration like " + DurationFormat.EXAMPLES
+          + ", not " + kindOf(node));
+    }
+  }
+
+  private void oneOf(Map<String, Node> keys, String key, String where, List<String> allowed) {
+    Node node = keys.get(key);
+    if (node != null && !allowed.contains(text(node))) {
+      problem(node, "'" + key + "' in " + where + " must be one of " + String.join(", ", allowed) + ", not "
+          + kindOf(node));
+    }
+  }
+
+  private static String known(java.util.Collection<String> names) {
+    return names.isEmpty() ? "" : " (known: " + String.join(", ", names) + ")";
+  }
+
+  private void problem(Node node, String message) {
+    problems.add(new ConfigProblem(reader.at(node), message));
+  }
+}
