@@ -1,0 +1,163 @@
+package dev.ferry.core.gate;
+
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Polls the gates of an environment until all pass, one fails, or the timeout ends. A gate that
+ * keeps answering {@code ERRORED} for longer than the error budget counts as failed, unless it was
+ * configured with {@code onError: pass}. Each answer is sent to the listener as a progress event
+ * with topic {@code gate:<name>} and message {@code STATUS reason}.
+ *
+ * <pre>{@code
+ * GateRunner runner = new GateRunner(Duration.ofMinutes(10), Duration.ofSeconds(10),
+ *     Duration.ofMinutes(2), Clock.systemUTC(), Sleeper.SYSTEM, listener);
+ * Verification v = runner.run(gates, context);
+ * }</pre>
+ */
+public final class GateRunner {
+
+  /** Topic prefix of the progress events, followed by the gate's name. */
+  public static final String TOPIC = "gate:";
+
+  private final Duration timeout;
+  private final Duration interval;
+  private final Duration errorBudget;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final FerryListener listener;
+
+  public GateRunner(Duration timeout, Duration interval, Duration errorBudget, Clock clock,
+      Sleeper sleeper, FerryListener listener) {
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.interval = Objects.requireNonNull(interval, "interval");
+    this.errorBudget = Objects.requireNonNull(errorBudget, "errorBudget");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.listener = listener == null ? FerryListener.NONE : listener;
+  }
+
+  /**
+   * Runs the gates to an end. Never throws for a gate's failure: it is in the result. An
+   * interrupted thread ends the run with the gates still open counted as failed.
+   */
+  public Verification run(List<Gate> gates, GateContext context) {
+    Instant started = clock.instant();
+    Instant deadline = started.plus(timeout);
+    List<Track> tracks = gates.stream().map(Track::new).toList();
+    boolean failed = false;
+    while (true) {
+      for (Track track : tracks) {
+        if (!track.status.isFinal()) {
+          track.record(ask(track.gate, context), clock.instant());
+          listener.on(FerryEvent.progress(TOPIC + track.gate.name(), track.status + " " + track.reason));
+          if (track.status == GateStatus.FAILED) {
+            failed = true;
+            break; // one failure decides the verification: stop asking, roll back sooner
+          }
+        }
+      }
+      if (failed || tracks.stream().allMatch(t -> t.status.isFinal())) {
+        break;
+      }
+      Instant now = clock.instant();
+      if (!now.isBefore(deadline)) {
+        for (Track t : tracks) {
+          if (!t.status.isFinal()) {
+            t.fail("still " + t.status + " after " + DurationText.format(timeout) + ": " + t.reason);
+            listener.on(FerryEvent.progress(TOPIC + t.gate.name(), t.status + " " + t.reason));
+          }
+        }
+        break;
+      }
+      Duration left = Duration.between(now, deadline);
+      try {
+        sleeper.sleep(left.compareTo(interval) < 0 ? left : interval);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        for (Track t : tracks) {
+          if (!t.status.isFinal()) {
+            t.fail("interrupted while " + t.status + ": " + t.reason);
+          }
+        }
+        break;
+      }
+    }
+    List<GateOutcome> outcomes = new ArrayList<>();
+    for (Track t : tracks) {
+      outcomes.add(new GateOutcome(t.gate.name(), t.status, t.reason, t.observed, t.firstCheck, t.lastCheck, t.checks));
+    }
+    boolean passed = outcomes.stream().allMatch(o -> o.status() == GateStatus.PASSED);
+    Verification verification = new Verification(passed, outcomes, started, clock.instant());
+    listener.on(FerryEvent.info("gate", passed
+        ? "all " + gates.size() + " gates passed"
+        : "verification failed: " + verification.firstFailure().map(o -> o.gate() + ": " + o.reason()).orElse("")));
+    return verification;
+  }
+
+  private static GateResult ask(Gate gate, GateContext context) {
+    try {
+      GateResult result = gate.check(context);
+      return result == null ? GateResult.errored("the gate gave no answer") : result;
+    } catch (RuntimeException e) {
+      // a gate should answer ERRORED itself; a bug or an unexpected client error is retried the same way
+      return GateResult.errored(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private final class Track {
+    final Gate gate;
+    GateStatus status = GateStatus.RUNNING;
+    String reason = "not checked yet";
+    Map<String, Object> observed = Map.of();
+    Instant firstCheck;
+    Instant lastCheck;
+    Instant erroredSince;
+    int checks;
+
+    Track(Gate gate) {
+      this.gate = gate;
+    }
+
+    void record(GateResult result, Instant now) {
+      checks++;
+      if (firstCheck == null) {
+        firstCheck = now;
+      }
+      lastCheck = now;
+      status = result.status();
+      reason = result.reason();
+      observed = result.observed();
+      if (status != GateStatus.ERRORED) {
+        erroredSince = null;
+        return;
+      }
+      if (erroredSince == null) {
+        erroredSince = now;
+      }
+      Duration erroring = Duration.between(erroredSince, now);
+      if (erroring.compareTo(errorBudget) >= 0) {
+        String spent = "errored for " + DurationText.format(erroring) + " (budget " + DurationText.format(errorBudget) + "): " + reason;
+        if (gate.passOnError()) {
+          status = GateStatus.PASSED;
+          reason = spent + " (onError: pass)";
+        } else {
+          status = GateStatus.FAILED;
+          reason = spent;
+        }
+      }
+    }
+
+    void fail(String why) {
+      status = GateStatus.FAILED;
+      reason = why;
+    }
+  }
+}
