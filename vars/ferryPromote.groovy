@@ -1,0 +1,138 @@
+/**
+ * Promotes images to one environment with `ferry promote`; asks a person first when
+ * `approval: true` (a Promote button restricted to `approvers`, whose name goes to --approved-by).
+ *
+ *   ferryPromote(services: [web: 'registry.example.com/shop/web:1.4.2'], to: 'staging')
+ *   ferryPromote(services: [web: image], to: 'prod', approval: true, approvers: ['alice', 'ops'])
+ *
+ * Returns ferry's result, with `promoted: true`; or [promoted: false, approved: false] when
+ * nobody approved in time (then nothing was promoted and the build is marked ABORTED).
+ */
+def call(Map config = [:]) {
+  ferryCli.checkKeys('ferryPromote', config, ['config', 'services', 'to', 'dryRun', 'pr', 'message',
+      'approvedBy', 'verify', 'noResolve', 'source', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
+  ferryCli.requireKeys('ferryPromote', config, ['services', 'to'])
+  if (!(config.services instanceof Map)) {
+    error("ferryPromote: 'services' maps service names to images, e.g. services: [web: 'registry.example.com/shop/web:1.4.2']")
+  }
+  String approvedBy = config.approvedBy
+  if (config.approval && !config.dryRun) {
+    approvedBy = askApproval(config.services as Map, config.to as String, approverList(config.approvers),
+        (config.approvalTimeout ?: 60) as int)
+    if (approvedBy == null) {
+      return [promoted: false, approved: false, environment: config.to]
+    }
+  }
+  List args = ['promote', '-c', config.config ?: 'ferry.yaml']
+  args.addAll(servicePairs(config.services as Map))
+  args.addAll(['--to', config.to])
+  if (config.dryRun) {
+    args.add('--dry-run')
+  }
+  if (config.pr) {
+    args.add('--pr')
+  }
+  if (config.verify) {
+    args.add('--verify')
+  }
+  if (config.noResolve) {
+    args.add('--no-resolve')
+  }
+  if (config.message) {
+    args.addAll(['--message', config.message])
+  }
+  if (approvedBy) {
+    args.addAll(['--approved-by', approvedBy])
+  }
+  String source = config.source ?: env.BUILD_URL
+  if (source) {
+    args.addAll(['--source', source])
+  }
+  Map result = ferryCli.run(args, config.credentials as List)
+  if (result.exitCode == 1 && result.json?.verification && result.json.verification.passed == false) {
+    String message = ferryVerify.failureMessage(config.to as String, result.json.verification as Map,
+        result.json.rolledBack as Boolean)
+    currentBuild.description = message
+    error(message)
+  }
+  if (result.exitCode != 0) {
+    error(ferryCli.describeFailure(result))
+  }
+  Map json = result.json ?: [:]
+  json.promoted = !config.dryRun
+  if (approvedBy) {
+    json.approvedBy = approvedBy
+  }
+  return json
+}
+
+/**
+ * The Promote button: an input step inside a timeout. Returns who clicked, or null when the
+ * request was refused, aborted or timed out (nothing is promoted then).
+ */
+String askApproval(Map services, String environment, List approvers, int minutes) {
+  String question = "Promote ${describeImages(services)} to ${environment}?"
+  String approver = null
+  try {
+    timeout(time: minutes, unit: 'MINUTES') {
+      Map request = [message: question, ok: 'Promote', submitterParameter: 'approver']
+      if (!approvers.isEmpty()) {
+        request.submitter = approvers.join(',')
+      }
+      def answer = input(request)
+      approver = answer instanceof Map ? answer.approver : answer
+    }
+  } catch (Exception e) {
+    // Abort and timeout both end the input step with an interruption; either way no promotion.
+    echo("Not promoted to ${environment}: the approval was refused or timed out (${e.getClass().getSimpleName()})")
+    currentBuild.result = 'ABORTED'
+    currentBuild.description = "${environment}: promotion not approved"
+    return null
+  }
+  echo("Promotion to ${environment} approved by ${approver}")
+  return approver as String
+}
+
+@NonCPS
+List approverList(Object approvers) {
+  if (approvers == null) {
+    return []
+  }
+  List names = approvers instanceof Collection ? approvers as List : String.valueOf(approvers).split(',') as List
+  List result = []
+  for (Object name : names) {
+    if (String.valueOf(name).trim()) {
+      result.add(String.valueOf(name).trim())
+    }
+  }
+  return result
+}
+
+@NonCPS
+List servicePairs(Map services) {
+  List pairs = []
+  for (Map.Entry entry : services.entrySet()) {
+    pairs.add("${entry.key}=${entry.value}".toString())
+  }
+  return pairs
+}
+
+/** "web 1.4.2, api 2.0.1": service names with their tags (or short digests). */
+@NonCPS
+String describeImages(Map services) {
+  List parts = []
+  for (Map.Entry entry : services.entrySet()) {
+    String image = String.valueOf(entry.value)
+    String version = image
+    int at = image.indexOf('@')
+    String name = at >= 0 ? image.substring(0, at) : image
+    int colon = name.lastIndexOf(':')
+    if (colon > name.lastIndexOf('/')) {
+      version = name.substring(colon + 1)
+    } else if (at >= 0) {
+      version = image.substring(at + 1).replace('sha256:', '').take(12)
+    }
+    parts.add("${entry.key} ${version}".toString())
+  }
+  return parts.join(', ')
+}

@@ -1,0 +1,19 @@
+/**
+ * Rolls a service back in one environment with `ferry rollback` (a new commit that reverts
+ * Ferry's last promotion there; never a force-push).
+ *
+ *   ferryRollback(env: 'staging', service: 'web', reason: 'error rate above SLO')
+ */
+def call(Map config = [:]) {
+  ferryCli.checkKeys('ferryRollback', config, ['config', 'env', 'service', 'reason', 'credentials'])
+  ferryCli.requireKeys('ferryRollback', config, ['env', 'service'])
+  List args = ['rollback', '-c', config.config ?: 'ferry.yaml', '--env', config.env, config.service]
+  if (config.reason) {
+    args.addAll(['--reason', config.reason])
+  }
+  Map result = ferryCli.run(args, config.credentials as List)
+  if (result.exitCode != 0) {
+    error(ferryCli.describeFailure(result))
+  }
+  return result.json
+}

@@ -1,0 +1,70 @@
+/**
+ * Checks an environment's health gates with `ferry verify`; archives and records the JUnit
+ * report; a failed gate fails the build with the gate's reason in the log and the build
+ * description.
+ *
+ *   ferryVerify(env: 'staging', timeout: '15m')
+ *
+ * With failOnGate: false a failed gate returns ferry's result (passed: false) instead, so the
+ * caller can roll back first; the build is still marked FAILURE.
+ */
+def call(Map config = [:]) {
+  ferryCli.checkKeys('ferryVerify', config, ['config', 'env', 'services', 'timeout', 'junit', 'failOnGate', 'credentials'])
+  ferryCli.requireKeys('ferryVerify', config, ['env'])
+  String junitFile = config.junit ?: "ferry-reports/verify-${config.env}-junit.xml"
+  List args = ['verify', '-c', config.config ?: 'ferry.yaml', '--env', config.env]
+  if (config.services) {
+    args.addAll(config.services instanceof Collection ? config.services as List : [config.services])
+  }
+  if (config.timeout) {
+    args.addAll(['--timeout', config.timeout])
+  }
+  args.addAll(['--junit', junitFile])
+  Map result = ferryCli.run(args, config.credentials as List)
+  ferryCli.recordReports([junitFile], junitFile)
+  Map verification = verificationOf(result.json)
+  if (result.exitCode == 1 && verification != null) {
+    String message = failureMessage(config.env as String, verification, result.json.rolledBack as Boolean)
+    echo(message)
+    currentBuild.description = message
+    currentBuild.result = 'FAILURE'
+    if (config.failOnGate != false) {
+      error(message)
+    }
+    Map json = result.json
+    json.passed = false
+    return json
+  }
+  if (result.exitCode != 0) {
+    error(ferryCli.describeFailure(result))
+  }
+  Map json = result.json ?: [:]
+  json.passed = true
+  return json
+}
+
+/** The gate outcomes, whether ferry nests them under "verification" or not. */
+@NonCPS
+Map verificationOf(Map json) {
+  if (json == null || json.error) {
+    return null
+  }
+  if (json.verification instanceof Map) {
+    return json.verification as Map
+  }
+  return json.outcomes != null || json.passed != null ? json : null
+}
+
+/** "staging: gate argocd failed: app shop-staging is Degraded; rolled back". */
+@NonCPS
+String failureMessage(String environment, Map verification, Boolean rolledBack) {
+  List reasons = []
+  for (Object o : (verification.outcomes ?: [])) {
+    Map outcome = o as Map
+    if (outcome.status != 'PASSED') {
+      reasons.add("gate ${outcome.gate} ${String.valueOf(outcome.status).toLowerCase()}: ${outcome.reason}".toString())
+    }
+  }
+  String text = "${environment}: ${reasons ? reasons.join('; ') : 'verification failed'}"
+  return rolledBack ? "${text}; rolled back" : text
+}
