@@ -4,6 +4,8 @@ import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.config.EnvironmentConfig;
+import dev.ferry.core.config.HelmTarget;
+import dev.ferry.core.config.KustomizeTarget;
 import dev.ferry.core.config.TargetConfig;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.image.ImageRef;
@@ -70,26 +72,26 @@ final class RenderCheck {
   }
 
   private static String unitKey(TargetConfig config) {
-    if (config instanceof TargetConfig.HelmTarget helm) {
+    if (config instanceof HelmTarget helm) {
       return "helm " + chartDir(helm) + " -f " + helm.path();
     }
-    if (config instanceof TargetConfig.KustomizeTarget kustomize) {
+    if (config instanceof KustomizeTarget kustomize) {
       return "kustomize " + kustomize.path();
     }
     return null;
   }
 
   private static RenderUnit unit(Path root, TargetConfig config, EnvironmentConfig env) {
-    if (config instanceof TargetConfig.HelmTarget helm) {
+    if (config instanceof HelmTarget helm) {
       String chart = chartDir(helm);
       String release = Path.of(helm.path()).getParent() == null ? "release"
           : Path.of(helm.path()).getParent().getFileName().toString();
       return new RenderUnit.Helm(root.resolve(chart), root.resolve(helm.path()), release, env.name());
     }
-    return new RenderUnit.Kustomize(root.resolve(((TargetConfig.KustomizeTarget) config).path()));
+    return new RenderUnit.Kustomize(root.resolve(((KustomizeTarget) config).path()));
   }
 
-  private static String chartDir(TargetConfig.HelmTarget helm) {
+  private static String chartDir(HelmTarget helm) {
     if (helm.chart() != null) {
       return helm.chart();
     }

@@ -3,7 +3,11 @@ package dev.ferry.core.promote;
 import dev.ferry.core.InputException;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.ServiceConfig;
+import dev.ferry.core.config.HelmTarget;
+import dev.ferry.core.config.KustomizeTarget;
+import dev.ferry.core.config.MarkerTarget;
 import dev.ferry.core.config.TargetConfig;
+import dev.ferry.core.config.YamlTarget;
 import dev.ferry.core.edit.ImageTarget;
 import dev.ferry.core.edit.Kustomization;
 import dev.ferry.core.git.EnvRepo;
@@ -25,20 +29,20 @@ record TargetFile(String service, String path, ImageTarget target, TargetConfig 
     TargetConfig config = env.targetFor(service.name());
     String path;
     ImageTarget target;
-    if (config instanceof TargetConfig.HelmTarget helm) {
+    if (config instanceof HelmTarget helm) {
       path = helm.path();
       target = ImageTarget.helm(helm.key() == null ? "image" : helm.key());
-    } else if (config instanceof TargetConfig.KustomizeTarget kustomize) {
+    } else if (config instanceof KustomizeTarget kustomize) {
       path = Kustomization.FILE_NAMES.stream()
           .map(name -> join(kustomize.path(), name))
           .filter(p -> repo.readFile(commit, p).isPresent())
           .findFirst()
           .orElseThrow(() -> missing(repo, env, service, kustomize.path() + "/kustomization.yaml"));
-      target = ImageTarget.kustomize(kustomize.name() == null ? service.image().name() : kustomize.name());
-    } else if (config instanceof TargetConfig.YamlTarget yaml) {
+      target = ImageTarget.kustomize(kustomize.name().orElse(service.image().name()));
+    } else if (config instanceof YamlTarget yaml) {
       path = yaml.path();
       target = ImageTarget.yamlPath(yaml.yamlPath());
-    } else if (config instanceof TargetConfig.MarkerTarget marker) {
+    } else if (config instanceof MarkerTarget marker) {
       path = marker.path();
       target = ImageTarget.marker(service.name());
     } else {

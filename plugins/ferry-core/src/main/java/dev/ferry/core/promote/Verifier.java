@@ -10,6 +10,7 @@ import dev.ferry.core.gate.GateContext;
 import dev.ferry.core.gate.GateOutcome;
 import dev.ferry.core.gate.GateRunner;
 import dev.ferry.core.gate.Gates;
+import dev.ferry.core.gate.Rollouts;
 import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.gate.Verification;
 import dev.ferry.core.history.Evidence;
@@ -74,8 +75,13 @@ public final class Verifier {
     listener.on(FerryEvent.info("verify", gates.isEmpty()
         ? "'" + environment + "' has no gates: recording " + describe(images) + " as verified"
         : "verifying " + describe(images) + " in '" + environment + "' with " + gates.size() + " gate(s), up to " + Durations.format(limit)));
-    Verification verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
-        .run(gates, context);
+    Verification verification;
+    try {
+      verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
+          .run(gates, context);
+    } finally {
+      gates.forEach(Gate::close);
+    }
     List<String> recordedOn = record(environment, head, images, verification, history);
     return new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(), recordedOn, List.of());
   }
@@ -107,7 +113,7 @@ public final class Verifier {
   }
 
   void abortRollouts(EnvironmentConfig env) {
-    Gates.abortRollouts(env.gates(), env.name(), promoter.context().env(), listener);
+    Rollouts.abortAll(env.gates(), env.name(), promoter.context().env(), listener);
   }
 
   private List<String> servicesIn(EnvironmentConfig env) {
