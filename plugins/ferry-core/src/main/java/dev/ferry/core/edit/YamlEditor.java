@@ -199,7 +199,7 @@ public final class YamlEditor {
       return setScalar(tree, walk.found(), path, value);
     }
     if (walk.matched() == path.segments().size() - 1 && path.last() instanceof YamlPath.Key key
-        && walk.deepest() instanceof Mapping m && !m.flow()) {
+        && walk.deepest() instanceof Mapping m) {
       return Optional.of(addKey(tree, m, key.name(), value, path));
     }
     throw missing(tree, path, walk);

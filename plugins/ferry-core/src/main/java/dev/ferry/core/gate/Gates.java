@@ -1,5 +1,8 @@
 package dev.ferry.core.gate;
 
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.config.GateConfig;
 import java.net.URI;
@@ -335,6 +338,55 @@ public final class Gates {
     public void close() {
       gate.close();
     }
+  }
+
+  /**
+   * Aborts the Argo Rollouts Rollout of every {@code rollout} gate of an environment, after a
+   * failed verification or a rollback, see {@link RolloutAbort}. A failure to abort is reported as
+   * a warning, not thrown: the git revert is what rolls back; the abort only makes it faster.
+   *
+   * @return the rollouts aborted, as {@code namespace/name}
+   */
+  public static List<String> abortRollouts(List<GateConfig> configs, String environment, Map<String, String> env,
+      FerryListener listener) {
+    return abortRollouts(configs, environment, List.of(), env, listener);
+  }
+
+  /** Like {@link #abortRollouts(List, String, Map, FerryListener)}, expanding {@code {service}} to each of {@code services}. */
+  public static List<String> abortRollouts(List<GateConfig> configs, String environment, List<String> services,
+      Map<String, String> env, FerryListener listener) {
+    FerryListener events = listener == null ? FerryListener.NONE : listener;
+    List<String> aborted = new ArrayList<>();
+    for (GateConfig c : configs) {
+      if (!c.kind().equals("rollout") || !validate(c).isEmpty()) {
+        continue;
+      }
+      Map<String, Object> settings = substitute(c.settings(), "{env}", environment);
+      List<Map<String, Object>> targets = new ArrayList<>();
+      if (usesService(settings)) {
+        if (services.isEmpty()) {
+          events.on(FerryEvent.warn("rollout", "not aborting the rollout gate at " + c.location()
+              + ": its settings use {service} and no service was named"));
+        }
+        services.forEach(service -> targets.add(substitute(settings, "{service}", service)));
+      } else {
+        targets.add(settings);
+      }
+      for (Map<String, Object> s : targets) {
+        String namespace = strOr(s, "namespace", "default");
+        String name = str(s, "name");
+        try (Cluster cluster = cluster(s, env)) {
+          RolloutAbort.abort(cluster.client(), namespace, name);
+          aborted.add(namespace + "/" + name);
+          events.on(FerryEvent.info("rollout", "aborted Rollout " + namespace + "/" + name));
+        } catch (ExternalException e) {
+          events.on(FerryEvent.warn("rollout", e.getMessage()));
+        } catch (GateAnswer e) {
+          events.on(FerryEvent.warn("rollout", "cannot abort Rollout " + namespace + "/" + name + ": " + e.getMessage()));
+        }
+      }
+    }
+    return aborted;
   }
 
   /** Names of the settings of a kind, for documentation and completion. */
