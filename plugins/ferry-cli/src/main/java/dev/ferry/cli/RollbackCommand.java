@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.gate.Rollouts;
+import dev.ferry.core.gate.Gates;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.RollbackResult;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ public final class RollbackCommand implements Callable<Integer> {
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
       RollbackResult result = promoter.rollback(env, service, reason, promoter.context().user());
       var environment = promoter.config().environment(env);
-      Rollouts.abortAll(environment.gates(), env, promoter.context().env(), console);
+      Gates.abortRollouts(environment.gates(), env, java.util.List.of(service), promoter.context().env(), console);
       console.result(result, "Rolled back " + service + " in " + env + " to " + result.restored()
           + " (" + result.commit().substring(0, 12) + "); " + result.blocked() + " is blocked there.");
       return 0;

@@ -10,7 +10,6 @@ import dev.ferry.core.gate.GateContext;
 import dev.ferry.core.gate.GateOutcome;
 import dev.ferry.core.gate.GateRunner;
 import dev.ferry.core.gate.Gates;
-import dev.ferry.core.gate.Rollouts;
 import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.gate.Verification;
 import dev.ferry.core.history.Evidence;
@@ -108,12 +107,8 @@ public final class Verifier {
     for (String service : request.images().keySet()) {
       rollbacks.add(promoter.rollback(request.environment(), service, reason, "ferry (rollback: auto)"));
     }
-    abortRollouts(env);
+    Gates.abortRollouts(env.gates(), env.name(), List.copyOf(request.images().keySet()), promoter.context().env(), listener);
     return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks));
-  }
-
-  void abortRollouts(EnvironmentConfig env) {
-    Rollouts.abortAll(env.gates(), env.name(), promoter.context().env(), listener);
   }
 
   private List<String> servicesIn(EnvironmentConfig env) {
