@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     description = "Carries container images across environments through git.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        EditCommand.class,
     })
 public final class Main implements Runnable {
 
