@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     description = "Carries container images across environments through git.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        DemoCommand.class,
         PlanCommand.class,
         PromoteCommand.class,
         VerifyCommand.class,
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
         StatusCommand.class,
         HistoryCommand.class,
         EnvironmentsCommand.class,
-        DemoCommand.class,
+        EditCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,0 +1,161 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.InputException;
+import dev.ferry.core.edit.AtomicFile;
+import dev.ferry.core.edit.DocumentSelector;
+import dev.ferry.core.edit.ImageTarget;
+import dev.ferry.core.edit.Kustomization;
+import dev.ferry.core.edit.YamlEditor;
+import dev.ferry.core.edit.YamlPath;
+import dev.ferry.core.image.ImageRef;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ferry edit}: sets one value in a YAML file and leaves every other byte as it was.
+ *
+ * <pre>
+ * ferry edit yaml deploy.yaml 'spec.template.spec.containers[0].image' web:1.4.2 --select kind=Deployment,name=web
+ * ferry edit helm-image envs/dev/web/values.yaml registry.example.com/shop/web:1.4.2
+ * ferry edit kustomize-image envs/dev/api registry.example.com/shop/api:2.1.0
+ * </pre>
+ */
+@Command(
+    name = "edit",
+    description = "Set a value in a YAML file without disturbing the rest of it.",
+    mixinStandardHelpOptions = true,
+    subcommands = {EditCommand.Yaml.class, EditCommand.HelmImage.class, EditCommand.KustomizeImage.class})
+public final class EditCommand implements Runnable {
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a subcommand is required: yaml, helm-image or kustomize-image");
+  }
+
+  /** {@code ferry edit yaml FILE PATH VALUE}. */
+  @Command(name = "yaml", mixinStandardHelpOptions = true,
+      description = "Set the scalar at PATH (a.b[0].c, [\"key.with.dots\"]) to VALUE, written as a string.")
+  static final class Yaml implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The YAML file.")
+    Path file;
+    @Parameters(index = "1", paramLabel = "PATH", description = "Where the scalar is: a.b[0].c, keys with dots as [\"a.b\"].")
+    String path;
+    @Parameters(index = "2", paramLabel = "VALUE", description = "The new value.")
+    String value;
+    @Option(names = "--document", paramLabel = "N", description = "In a file of several documents, the one at N (from 0).")
+    Integer document;
+    @Option(names = "--select", paramLabel = "FIELD=VALUE,...",
+        description = "In a file of several documents, the one whose kind, apiVersion, name or namespace match,"
+            + " e.g. kind=Deployment,name=web.")
+    String select;
+
+    @Override
+    public Integer call() {
+      if (document != null && select != null) {
+        throw new InputException("--document and --select choose the document in two ways; give one");
+      }
+      DocumentSelector docs = document != null ? DocumentSelector.index(document)
+          : select != null ? DocumentSelector.parse(select) : DocumentSelector.single();
+      YamlPath yamlPath = YamlPath.parse(path);
+      String name = file.toString();
+      String before = AtomicFile.read(file);
+      Optional<String> old = YamlEditor.get(name, before, yamlPath, docs);
+      String after = YamlEditor.set(name, before, yamlPath, value, docs);
+      return report(spec, file, before, after, old.orElse(null), value, yamlPath.toString());
+    }
+  }
+
+  /** {@code ferry edit helm-image VALUES_FILE IMAGE [--key KEY]}. */
+  @Command(name = "helm-image", mixinStandardHelpOptions = true,
+      description = "Set the image of a Helm values file: registry, repository, tag and digest as the file uses them,"
+          + " or the single string KEY: repo:tag.")
+  static final class HelmImage implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "VALUES_FILE", description = "The values file.")
+    Path file;
+    @Parameters(index = "1", paramLabel = "IMAGE", description = "repo:tag, repo@sha256:... or repo:tag@sha256:...")
+    String image;
+    @Option(names = "--key", paramLabel = "KEY", defaultValue = "image",
+        description = "The key that holds the image, a path such as web.image (default: ${DEFAULT-VALUE}).")
+    String key;
+
+    @Override
+    public Integer call() {
+      ImageRef ref = ImageRef.parse(image);
+      ImageTarget target = ImageTarget.helm(key);
+      return writeImage(spec, file, target, ref, key);
+    }
+  }
+
+  /** {@code ferry edit kustomize-image DIR IMAGE [--name NAME]}. */
+  @Command(name = "kustomize-image", mixinStandardHelpOptions = true,
+      description = "Set an image of a kustomization as 'kustomize edit set image' does (newName, newTag, digest),"
+          + " adding the images entry when missing.")
+  static final class KustomizeImage implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The directory of the kustomization.")
+    Path dir;
+    @Parameters(index = "1", paramLabel = "IMAGE", description = "repo:tag, repo@sha256:... or repo:tag@sha256:...")
+    String image;
+    @Option(names = "--name", paramLabel = "NAME",
+        description = "The images[].name to set: the image name the manifests use (default: IMAGE without tag and digest).")
+    String name;
+
+    @Override
+    public Integer call() {
+      ImageRef ref = ImageRef.parse(image);
+      Path file = Kustomization.find(dir);
+      String entry = name != null ? name : ref.name();
+      return writeImage(spec, file, ImageTarget.kustomize(entry), ref, "images[name=" + entry + "]");
+    }
+  }
+
+  private static int writeImage(CommandLine.Model.CommandSpec spec, Path file, ImageTarget target, ImageRef image,
+      String where) {
+    String name = file.toString();
+    String before = AtomicFile.read(file);
+    Optional<ImageRef> old = target.read(name, before);
+    String after = target.write(name, before, image);
+    return report(spec, file, before, after, old.map(ImageRef::toString).orElse(null), image.toString(), where);
+  }
+
+  private static int report(CommandLine.Model.CommandSpec spec, Path file, String before, String after, String old,
+      String now, String where) {
+    boolean changed = AtomicFile.writeIfChanged(file, before, after);
+    ObjectNode json = Console.JSON.createObjectNode();
+    json.put("file", file.toString());
+    json.put("changed", changed);
+    json.put("old", old);
+    json.put("new", now);
+    String human = changed
+        ? file + ": " + where + " " + (old == null ? "set to " : old + " -> ") + now
+        : file + ": " + where + " already set to " + now + " (file left untouched)";
+    Console.of(spec.commandLine()).result(json, human);
+    return 0;
+  }
+}
