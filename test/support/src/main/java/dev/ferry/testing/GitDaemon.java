@@ -33,6 +33,7 @@ public final class GitDaemon implements AutoCloseable {
     String git = ServerProcess.require("git", "git");
     List<String> cmd = List.of(git, "daemon", "--reuseaddr", "--listen=127.0.0.1", "--port=" + port,
         "--base-path=" + base, "--export-all", "--enable=receive-pack", "--informative-errors",
+        "--max-connections=0",
         base.toString());
     return new GitDaemon(base, ServerProcess.start("git-daemon", cmd, port, base));
   }

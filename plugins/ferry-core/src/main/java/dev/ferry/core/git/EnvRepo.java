@@ -826,6 +826,7 @@ public final class EnvRepo implements AutoCloseable {
     String msg = scrub(e.getMessage());
     String lower = msg.toLowerCase(java.util.Locale.ROOT);
     if (e instanceof NoRemoteRepositoryException || lower.contains("not found") || lower.contains("not exported")
+        || lower.contains("no such repository")
         || lower.contains("not a git repository") || lower.contains("does not appear to be a git repository")) {
       return new InputException(shownUrl + " is not a git repository (or does not exist): " + msg, null,
           "check the repository URL in ferry.yaml", e);
