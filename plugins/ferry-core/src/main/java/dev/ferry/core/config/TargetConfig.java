@@ -7,12 +7,12 @@ package dev.ferry.core.config;
  * already replaced.
  *
  * <pre>{@code
- * switch (env.targetFor("web")) {
- *   case HelmTarget helm -> editor.helmImage(helm.path(), helm.key(), image);
- *   case KustomizeTarget k -> editor.kustomizeImage(k.path(), k.name().orElse(service.image().name()), image);
- *   case YamlTarget y -> editor.yaml(y.path(), y.yamlPath(), image);
- *   case MarkerTarget m -> editor.markers(m.path(), "web", image);
- * }
+ * TargetConfig target = config.target("dev", "web");
+ * if (target instanceof HelmTarget helm) {
+ *   editor.helmImage(helm.path(), helm.key(), image);
+ * } else if (target instanceof KustomizeTarget k) {
+ *   editor.kustomizeImage(k.path(), k.name().orElseThrow(), image);
+ * } // YamlTarget: path() and yamlPath(); MarkerTarget: path()
  * }</pre>
  */
 public sealed interface TargetConfig permits HelmTarget, KustomizeTarget, YamlTarget, MarkerTarget {
