@@ -58,7 +58,12 @@ final class ArgoCdGate implements Gate {
    * starts a sync.
    */
   static ArgoCdGate rest(URI server, String app, String token, boolean insecure, boolean refresh, boolean sync) {
-    return new ArgoCdGate(app, new RestReader(server, app, token, Http.client(insecure), refresh, sync));
+    return rest(server, app, token, insecure, refresh, sync, Http.REQUEST_TIMEOUT);
+  }
+
+  static ArgoCdGate rest(URI server, String app, String token, boolean insecure, boolean refresh, boolean sync,
+      java.time.Duration timeout) {
+    return new ArgoCdGate(app, new RestReader(server, app, token, Http.client(insecure), refresh, sync, timeout));
   }
 
   /** Through the Application resource in {@code namespace} (Argo CD's own, usually {@code argocd}). */
@@ -199,9 +204,12 @@ final class ArgoCdGate implements Gate {
     private final String token;
     private final HttpClient http;
     private final boolean refresh;
+    private final java.time.Duration timeout;
     private boolean syncPending;
 
-    RestReader(URI server, String app, String token, HttpClient http, boolean refresh, boolean sync) {
+    RestReader(URI server, String app, String token, HttpClient http, boolean refresh, boolean sync,
+        java.time.Duration timeout) {
+      this.timeout = timeout;
       this.server = server;
       this.app = app;
       this.token = token;
@@ -236,10 +244,10 @@ final class ArgoCdGate implements Gate {
 
     private HttpResponse<String> send(HttpRequest.Builder request, String action) {
       try {
-        return http.send(request.timeout(Http.REQUEST_TIMEOUT).header("Authorization", "Bearer " + token)
+        return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token)
             .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + server + ": " + Http.describe(e)));
+        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + server + ": " + Http.describe(e, timeout)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GateAnswer(GateResult.errored("interrupted"));

@@ -41,8 +41,12 @@ final class Http {
 
   /** A short description of a transport failure, without the stack. */
   static String describe(IOException e) {
+    return describe(e, REQUEST_TIMEOUT);
+  }
+
+  static String describe(IOException e, Duration timeout) {
     if (e instanceof HttpTimeoutException) {
-      return "no answer within " + DurationText.format(REQUEST_TIMEOUT);
+      return "no answer within " + DurationText.format(timeout);
     }
     if (e instanceof ConnectException) {
       return "connection refused";
