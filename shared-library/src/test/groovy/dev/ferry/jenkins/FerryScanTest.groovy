@@ -1,0 +1,64 @@
+package dev.ferry.jenkins
+
+import java.nio.file.Files
+import org.junit.Test
+
+class FerryScanTest extends FerryStepTestCase {
+
+  void respondWritingReports(int exit, Map json) {
+    respond('scan') { List argv ->
+      ['--sarif', '--junit'].each { flag ->
+        def file = workspace.resolve(argv[argv.indexOf(flag) + 1])
+        Files.createDirectories(file.parent)
+        file.text = flag == '--sarif' ? '{"version":"2.1.0"}' : '<testsuite/>'
+      }
+      [exit: exit, json: json]
+    }
+  }
+
+  @Test
+  void scansTheImageWritingReportsThatAreArchivedAndRecorded() {
+    // given
+    respondWritingReports(0, [blocked: false, findings: 3, blocking: []])
+    // when
+    Map result = runStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2', policy: 'scan-policy.yaml'])
+    // then
+    assert argsOf('scan') == ['scan', '--image', 'registry.example.com/shop/web:1.4.2', '--policy', 'scan-policy.yaml',
+                              '--sarif', 'ferry-reports/scan.sarif', '--junit', 'ferry-reports/scan-junit.xml', '--json']
+    assert calls('archiveArtifacts')[0].args[0].artifacts == 'ferry-reports/scan.sarif,ferry-reports/scan-junit.xml'
+    assert calls('junit')[0].args[0].testResults == 'ferry-reports/scan-junit.xml'
+    assert result.findings == 3
+  }
+
+  @Test
+  void blockingFindingsFailTheBuildAfterTheReportsAreArchived() {
+    // given
+    respondWritingReports(1, [blocked: true, findings: 5, blocking: [[id: 'CVE-2026-0001'], [id: 'CVE-2026-0002']]])
+    // when
+    PipelineError e = failStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2'])
+    // then
+    assert e.message == 'ferry scan blocked registry.example.com/shop/web:1.4.2: 2 blocking findings'
+    assert currentBuild().description == e.message
+    assert calls('archiveArtifacts').size() == 1
+    assert calls('junit').size() == 1
+  }
+
+  @Test
+  void blockingFindingsCanBeReportedWithoutFailing() {
+    // given
+    respondWritingReports(1, [blocked: true, findings: 1, blocking: [[id: 'CVE-2026-0001']]])
+    // when
+    Map result = runStep('ferryScan', [report: 'trivy.json', failOnBlocked: false])
+    // then
+    assert argsOf('scan')[1..2] == ['--report', 'trivy.json']
+    assert result.blocked
+  }
+
+  @Test
+  void exactlyOneOfImageOrReportIsRequired() {
+    // when
+    PipelineError e = failStep('ferryScan', [image: 'a', report: 'b'])
+    // then
+    assert e.message == "ferryScan: give exactly one of 'image' or 'report'"
+  }
+}
