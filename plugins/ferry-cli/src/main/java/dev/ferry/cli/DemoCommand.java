@@ -126,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
     promoter.promote(PromotionRequest.to("dev").image("web", web15).source("demo"));
     verifier.verify("dev", List.of("web"), null);
     Verifier.PromoteVerifyResult bad = verifier.promoteAndVerify(
-        PromotionRequest.to("staging").image("web", web15).source("demo"), Duration.ofSeconds(10));
+        PromotionRequest.to("staging").image("web", web15).source("demo"), Duration.ofSeconds(4));
     out("verification passed: " + bad.passed() + (bad.failure().map(f -> " (" + f + ")").orElse("")));
     bad.verification().rollbacks().forEach(r -> out("rolled back " + r.service() + " in " + r.environment()
         + " to " + r.restored() + " in commit " + r.commit().substring(0, 12) + "; blocked " + r.blocked()));

@@ -19,6 +19,7 @@ import dev.ferry.core.history.History;
 import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.history.Trailers;
 import dev.ferry.core.image.ImageRef;
+import dev.ferry.core.render.LineDiff;
 import dev.ferry.core.render.RenderDiff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,7 +76,7 @@ public final class Promoter implements AutoCloseable {
         after = t.target().write(t.path(), after, images.get(t.service()));
       }
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
-          before, after, FileDiff.unified(e.getKey(), before, after)));
+          before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
     List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
