@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PromotionEndToEndTest {
 
-  @TempDir Path dir;
+  @TempDir static Path dir;
   GitDaemon git;
   LocalRegistry registry;
   FerryProcess ferry;
