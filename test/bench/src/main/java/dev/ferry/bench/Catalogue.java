@@ -1,0 +1,16 @@
+package dev.ferry.bench;
+
+import java.util.List;
+
+/** Every scenario benchmark, in the order the table shows them. Add new scenarios here. */
+public final class Catalogue {
+
+  private Catalogue() {
+  }
+
+  public static List<Scenario> all() {
+    return List.of(
+        new EditThroughput(),
+        new StartUp());
+  }
+}

@@ -1,0 +1,105 @@
+package dev.ferry.bench;
+
+import dev.ferry.core.edit.DocumentSelector;
+import dev.ferry.core.edit.YamlEditor;
+import dev.ferry.core.edit.YamlPath;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Edits per second on a generated 5,000-line Helm values file: Ferry's splice edit (parse to find
+ * the scalar, splice it into the text) against parse-and-re-serialise (SnakeYAML Engine load, set,
+ * dump), which is what a naive tool does and which loses every comment.
+ */
+final class EditThroughput implements Scenario {
+
+  static final int LINES = 5_000;
+
+  @Override
+  public String name() {
+    return "edit a 5,000-line values file";
+  }
+
+  @Override
+  public List<Result> run(Size size, Environment env) {
+    String text = valuesFile(LINES);
+    YamlPath path = YamlPath.parse("web.image.tag");
+    String[] values = {"1.4.2", "1.4.3"};
+    long warm = size == Size.QUICK ? 1_000 : 5_000;
+    long measure = size == Size.QUICK ? 3_000 : 20_000;
+
+    IntConsumer ferry = i -> {
+      String out = YamlEditor.set("values.yaml", text, path, values[i & 1], DocumentSelector.single());
+      if (out.length() < text.length() - 10) {
+        throw new IllegalStateException("edit lost text");
+      }
+    };
+    Load load = new Load(LoadSettings.builder().build());
+    Dump dump = new Dump(DumpSettings.builder().build());
+    IntConsumer baseline = i -> {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> doc = (Map<String, Object>) load.loadFromString(text);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> image = (Map<String, Object>) ((Map<String, Object>) doc.get("web")).get("image");
+      image.put("tag", values[i & 1]);
+      if (dump.dumpToString(doc).isEmpty()) {
+        throw new IllegalStateException("empty dump");
+      }
+    };
+    rate(ferry, warm);
+    rate(baseline, warm);
+    double f = rate(ferry, measure);
+    double b = rate(baseline, measure);
+
+    String dumped = dump.dumpToString(load.loadFromString(text));
+    Map<String, Object> notes = new LinkedHashMap<>();
+    notes.put("lines", text.split("\n").length);
+    notes.put("baseline", "SnakeYAML Engine load + set + dump, same JVM");
+    notes.put("measureMillis", measure);
+    notes.put("commentsInFile", text.lines().filter(l -> l.contains("#")).count());
+    notes.put("commentsAfterBaselineDump", dumped.lines().filter(l -> l.contains("#")).count());
+    return List.of(new Result(name(), "edits/s", true, f, b, notes));
+  }
+
+  /** Operations per second over {@code millis} of wall time. */
+  private static double rate(IntConsumer op, long millis) {
+    long start = System.nanoTime();
+    long end = start + millis * 1_000_000;
+    int n = 0;
+    long now;
+    do {
+      op.accept(n++);
+      now = System.nanoTime();
+    } while (now < end);
+    return n / ((now - start) / 1e9);
+  }
+
+  /** A values file of about {@code lines} lines with comments, lists, flow collections and quoting. */
+  static String valuesFile(int lines) {
+    StringBuilder s = new StringBuilder("# Generated values for the benchmark\n\n");
+    int i = 0;
+    while (s.chars().filter(c -> c == '\n').count() < lines - 12) {
+      s.append("service").append(i).append(":  # service ").append(i).append('\n')
+          .append("  enabled: true\n")
+          .append("  replicas: ").append(i % 5 + 1).append('\n')
+          .append("  image:\n")
+          .append("    repository: registry.example.com/shop/svc").append(i).append('\n')
+          .append("    tag: \"1.").append(i).append(".0\"\n")
+          .append("  env:\n")
+          .append("    - {name: LOG_LEVEL, value: info}\n")
+          .append("    - name: 'GREETING'\n")
+          .append("      value: \"hello, world #").append(i).append("\"\n")
+          .append("  resources: {limits: {cpu: 500m, memory: 256Mi}}\n")
+          .append('\n');
+      i++;
+    }
+    s.append("web:\n  image:\n    repository: registry.example.com/shop/web  # the web tier\n    tag: 1.4.1\n");
+    return s.toString();
+  }
+}
