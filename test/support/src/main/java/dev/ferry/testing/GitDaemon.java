@@ -57,6 +57,17 @@ public final class GitDaemon implements AutoCloseable {
     return process.port();
   }
 
+  /**
+   * Simulates a server crash: kills git daemon and every process serving a connection (receive-pack,
+   * its hooks) at once with SIGKILL, so no answer reaches the client.
+   */
+  public void crash() {
+    java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.process().descendants().toList());
+    all.add(process.process().toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    process.close();
+  }
+
   @Override
   public void close() {
     process.close();

@@ -792,8 +792,11 @@ public final class EnvRepo implements AutoCloseable {
   }
 
   private static final class StrictHostConfig implements SshConfigStore.HostConfig {
+    // Classic key exchanges only: the post-quantum sntrup761 exchange costs seconds of CPU per
+    // connection in pure Java on a small CI agent.
     private final Map<String, String> options = Map.of("StrictHostKeyChecking", "yes",
-        "BatchMode", "yes", "UpdateHostKeys", "no");
+        "BatchMode", "yes", "UpdateHostKeys", "no",
+        "KexAlgorithms", "curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256,ecdh-sha2-nistp384");
 
     @Override
     public String getValue(String key) {
@@ -864,12 +867,12 @@ public final class EnvRepo implements AutoCloseable {
     String lower = msg.toLowerCase(java.util.Locale.ROOT);
     if (e instanceof TransportException && (lower.contains("not authorized") || lower.contains("authentication")
         || lower.contains("auth fail") || lower.contains("401") || lower.contains("403")
-        || lower.contains("no more authentication methods") || lower.contains("permission denied")
+        || lower.contains("no more authentication methods") || lower.contains("cannot log in") || lower.contains("permission denied")
         || lower.contains("credentialsprovider"))) {
       return new InputException(shownUrl + " refused the credentials (" + remote.credentials().source() + "): " + msg,
           null, "check the user name and token or the ssh key given in ferry.yaml's auth", null);
     }
-    if (e instanceof TransportException && (lower.contains("host key") || lower.contains("known_hosts")
+    if (e instanceof TransportException && (lower.contains("host key") || lower.contains("server key") || lower.contains("known_hosts")
         || lower.contains("known hosts"))) {
       return new InputException("the ssh host key of " + shownUrl + " is not trusted: " + msg, null,
           "add the server's key to the known_hosts file given in ferry.yaml (or ~/.ssh/known_hosts)", null);
