@@ -165,6 +165,14 @@ class RenderGuardWithHelmAndKustomizeTest {
   }
 
   @Test
+  void kustomizeThatHangsIsStoppedAtTheTimeout() {
+    Renderer slow = new Renderer(List.of("sh", "-c", "sleep 30", "sh"), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> slow.render(new RenderUnit.Kustomize(overlay)))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("sh -c sleep 30 sh " + overlay + " did not finish within 1s");
+  }
+
+  @Test
   void renderOfAStarterChartFromHelmCreateWorks() {
     com.marcnuri.helm.Helm.create().withName("starter").withDir(dir).call();
     String manifests = renderer.render(new RenderUnit.Helm(dir.resolve("starter"), null, "shop", "dev"));
