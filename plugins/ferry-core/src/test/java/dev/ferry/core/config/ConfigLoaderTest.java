@@ -225,6 +225,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anEmptyRegistriesSectionIsAllowed() {
+    assertThat(parse(replace("services:", "registries:\nservices:")).registries()).isEmpty();
+  }
+
+  @Test
   void environmentWithoutTargetsInheritsThoseOfItsPredecessorWithItsOwnName() {
     FerryConfig config = parse(VALID);
     assertThat(config.environment("staging").after()).contains("dev");

@@ -9,7 +9,6 @@ import dev.ferry.core.RefusedException;
 import dev.ferry.core.image.ImageRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
