@@ -97,6 +97,7 @@ class ConfigSchemaTest {
   @Test
   void theValidBaseCaseValidates() throws Exception {
     assertThat(validate(ConfigLoaderTest.VALID)).isEmpty();
+    assertThat(validate(ConfigLoaderTest.replace("services:", "registries:\nservices:"))).isEmpty();
   }
 
   @Test
