@@ -24,7 +24,7 @@ final class ConfigBuilder {
   ConfigBuilder(Path file, Path baseDir) {
     this.reader = new NodeReader(file.toString());
     this.file = file;
-    this.baseDir = baseDir;
+    this.baseDir = baseDir == null ? Path.of("").toAbsolutePath() : baseDir;
   }
 
   FerryConfig build(Node root) {
@@ -32,7 +32,7 @@ final class ConfigBuilder {
     each(root, "repos", (name, key, value) -> repos.put(name, repo(name, key, value)));
     Map<String, RegistryConfig> registries = new LinkedHashMap<>();
     each(root, "registries", (host, key, value) -> registries.put(host, new RegistryConfig(host,
-        "true".equals(text(value, "insecure")), text(value, "usernameEnv"), text(value, "passwordEnv"))));
+        Boolean.parseBoolean(text(value, "insecure")), text(value, "usernameEnv"), text(value, "passwordEnv"))));
     Map<String, ServiceConfig> services = new LinkedHashMap<>();
     each(root, "services", (name, key, value) ->
         services.put(name, new ServiceConfig(name, ImageRef.parse(text(value, "image")), reader.at(key))));
@@ -99,7 +99,7 @@ final class ConfigBuilder {
     }
     List<String> approvers = NodeReader.items(NodeReader.value(value, "approvers")).stream()
         .map(NodeReader::text).toList();
-    return new EnvironmentConfig(name, text(value, "repo"), targets, "true".equals(text(value, "render")),
+    return new EnvironmentConfig(name, text(value, "repo"), targets, Boolean.parseBoolean(text(value, "render")),
         Optional.ofNullable(text(value, "after")),
         duration(text(value, "soak"), Duration.ZERO),
         gates,

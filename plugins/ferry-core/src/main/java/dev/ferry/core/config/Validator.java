@@ -109,7 +109,7 @@ final class Validator {
   private Set<String> section(Node root, Map<String, Node> top, String key, boolean required, EntryCheck check) {
     Node node = top.get(key);
     Set<String> names = new java.util.LinkedHashSet<>();
-    if (node == null) {
+    if (node == null || !required && isNull(node)) {
       if (required) {
         problem(root, "missing key '" + key + "' at the top level");
       }

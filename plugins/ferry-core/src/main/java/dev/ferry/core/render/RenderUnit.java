@@ -1,6 +1,11 @@
 package dev.ferry.core.render;
 
+import dev.ferry.core.InputException;
+import dev.ferry.core.config.HelmTarget;
+import dev.ferry.core.config.KustomizeTarget;
+import dev.ferry.core.config.TargetConfig;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Something the render guard can render to Kubernetes manifests: a Helm chart with a values file,
@@ -16,6 +21,39 @@ public sealed interface RenderUnit {
 
   /** What to call it in messages. */
   String describe();
+
+  /**
+   * What renders a resolved target inside a materialised repository tree: the Helm chart with the
+   * target's values file, or the Kustomize directory. Plain YAML and marker targets have nothing to
+   * render.
+   *
+   * <pre>{@code RenderUnit.forTarget(config.target("dev", "web"), beforeDir, "web", "dev")}</pre>
+   *
+   * @param target a target with placeholders already replaced
+   * @param root the directory holding the repository's files
+   * @param releaseName the Helm release name (the service, usually)
+   * @param namespace the Helm namespace (the environment, usually), or null
+   * @throws InputException when a path of the target would leave {@code root}
+   */
+  static Optional<RenderUnit> forTarget(TargetConfig target, Path root, String releaseName, String namespace) {
+    if (target instanceof HelmTarget helm) {
+      return Optional.of(new Helm(inside(root, helm.chart()), inside(root, helm.path()), releaseName, namespace));
+    }
+    if (target instanceof KustomizeTarget kustomize) {
+      return Optional.of(new Kustomize(inside(root, kustomize.path())));
+    }
+    return Optional.empty();
+  }
+
+  /** Joins a repository path under root, refusing one that climbs out (the config check is not the only caller). */
+  private static Path inside(Path root, String path) {
+    Path base = root.toAbsolutePath().normalize();
+    Path joined = base.resolve(path).normalize();
+    if (!joined.startsWith(base) || Path.of(path).isAbsolute()) {
+      throw new InputException("path '" + path + "' leaves the repository");
+    }
+    return joined;
+  }
 
   /**
    * {@code helm template RELEASE CHART -f VALUES -n NAMESPACE}.

@@ -216,6 +216,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void booleansAreLowerCaseTrueOrFalseOnly() {
+    assertThat(parse(replace("    targets:", "    render: true\n    targets:")).environment("dev").render()).isTrue();
+    assertThat(parse(replace("    targets:", "    render: false\n    targets:")).environment("dev").render()).isFalse();
+    assertThat(ConfigLoader.problems("ferry.yaml", replace("    targets:", "    render: True\n    targets:")))
+        .map(ConfigProblem::toString)
+        .containsExactly("ferry.yaml:11:13: 'render' in environment 'dev' must be true or false, not 'True'");
+  }
+
+  @Test
+  void anEmptyRegistriesSectionIsAllowed() {
+    assertThat(parse(replace("services:", "registries:\nservices:")).registries()).isEmpty();
+  }
+
+  @Test
   void environmentWithoutTargetsInheritsThoseOfItsPredecessorWithItsOwnName() {
     FerryConfig config = parse(VALID);
     assertThat(config.environment("staging").after()).contains("dev");

@@ -78,8 +78,26 @@ class ConfigSchemaTest {
   }
 
   @Test
+  void everyCompleteExampleInTheReferenceLoads() throws Exception {
+    String reference = Files.readString(Path.of("../../docs/configuration.md"));
+    List<String> blocks = new ArrayList<>();
+    for (String part : reference.split("```yaml\n")) {
+      String block = part.split("```")[0];
+      if (block.startsWith("apiVersion:")) {
+        blocks.add(block);
+      }
+    }
+    assertThat(blocks).isNotEmpty();
+    for (String block : blocks) {
+      assertThat(ConfigLoader.problems("configuration.md", block)).isEmpty();
+      assertThat(validate(block)).isEmpty();
+    }
+  }
+
+  @Test
   void theValidBaseCaseValidates() throws Exception {
     assertThat(validate(ConfigLoaderTest.VALID)).isEmpty();
+    assertThat(validate(ConfigLoaderTest.replace("services:", "registries:\nservices:"))).isEmpty();
   }
 
   @Test

@@ -9,7 +9,6 @@ import dev.ferry.core.RefusedException;
 import dev.ferry.core.image.ImageRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,6 +161,14 @@ class RenderGuardWithHelmAndKustomizeTest {
     assertThatThrownBy(() -> absent.render(new RenderUnit.Kustomize(overlay)))
         .isInstanceOf(ExternalException.class)
         .hasMessageStartingWith("could not run no-such-kustomize-binary build " + overlay);
+  }
+
+  @Test
+  void kustomizeThatHangsIsStoppedAtTheTimeout() {
+    Renderer slow = new Renderer(List.of("sh", "-c", "sleep 30", "sh"), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> slow.render(new RenderUnit.Kustomize(overlay)))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("sh -c sleep 30 sh " + overlay + " did not finish within 1s");
   }
 
   @Test
