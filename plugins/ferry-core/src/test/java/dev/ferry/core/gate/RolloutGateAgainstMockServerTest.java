@@ -18,8 +18,17 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class RolloutGateAgainstMockServerTest {
 
-  KubernetesMockServer server;
-  KubernetesClient client;
+  // one server for the class (starting one is slow on a shared machine); each test starts from empty
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  @org.junit.jupiter.api.BeforeEach
+  void empty() {
+    client.apps().deployments().inNamespace("shop").delete();
+    client.genericKubernetesResources(RolloutGate.ROLLOUTS).inNamespace("shop").delete();
+    client.genericKubernetesResources(RolloutGate.ANALYSIS_RUNS).inNamespace("shop").delete();
+    client.genericKubernetesResources(ArgoCdGate.APPLICATIONS).inNamespace("argocd").delete();
+  }
 
   static final GateContext CONTEXT = new GateContext("dev", "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
       Map.of("web", ImageRef.parse("registry.example.com/shop/web:1.4.2")), Instant.parse("2026-11-29T12:00:00Z"));
