@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
     description = "Carries container images across environments through git.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        BuildCommand.class,
+        ScanCommand.class,
+        TestImageCommand.class,
     })
 public final class Main implements Runnable {
 
