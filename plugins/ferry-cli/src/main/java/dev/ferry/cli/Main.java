@@ -30,6 +30,9 @@ import picocli.CommandLine.Command;
         HistoryCommand.class,
         EnvironmentsCommand.class,
         EditCommand.class,
+        BuildCommand.class,
+        ScanCommand.class,
+        TestImageCommand.class,
     })
 public final class Main implements Runnable {
 

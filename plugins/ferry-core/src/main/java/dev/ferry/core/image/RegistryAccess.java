@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -193,8 +192,7 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
     if (auths == null || !auths.isObject()) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : auths.properties()) {
       String auth = e.getValue().path("auth").asText("");
       if (auth.isEmpty()) {
         continue; // helpers (credsStore) are not run: Ferry does not execute programs for secrets
