@@ -26,10 +26,10 @@ import org.junit.rules.TemporaryFolder
  */
 abstract class FerryStepTestCase extends BasePipelineTestCPS {
 
-  static final Path REPO_ROOT = Paths.get('..').toAbsolutePath().normalize()
-  static final String BUILD_URL = 'https://ci.example.com/job/shop/42/'
-  static final String GIT_TOKEN = 'gh-token-SECRET-0001'
-  static final String ARGOCD_TOKEN = 'argocd-token-SECRET-0002'
+  public static final Path REPO_ROOT = Paths.get('..').toAbsolutePath().normalize()
+  public static final String BUILD_URL = 'https://ci.example.com/job/shop/42/'
+  public static final String GIT_TOKEN = 'gh-token-SECRET-0001'
+  public static final String ARGOCD_TOKEN = 'argocd-token-SECRET-0002'
 
   @Rule
   public TemporaryFolder temp = new TemporaryFolder()

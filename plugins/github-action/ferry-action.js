@@ -1,0 +1,310 @@
+#!/usr/bin/env node
+// The GitHub Action's script (Node 20, no dependencies). Two sub-commands:
+//
+//   node ferry-action.js resolve-version   outputs version, sha256, tool-cache for the install step
+//   node ferry-action.js run               runs ferry with the action's inputs, then writes the
+//                                          outputs, the job summary and error annotations
+//
+// Inputs arrive as environment variables (FERRY_INPUT_*), never pasted into a shell line, and reach
+// ferry as an argument list (spawnSync without a shell): a hostile value stays one literal argument.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const { spawnSync } = require('child_process');
+
+const COMMANDS = ['promote', 'verify', 'rollback', 'plan', 'status', 'build', 'scan', 'test-image'];
+
+function input(name) {
+  return (process.env['FERRY_INPUT_' + name.toUpperCase().replace(/-/g, '_')] || '').trim();
+}
+
+function lines(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+class InputError extends Error {}
+
+/** The ferry argument list for the action's inputs (without --json). */
+function ferryArguments(env) {
+  const get = (name) => (env['FERRY_INPUT_' + name] || '').trim();
+  const command = get('COMMAND');
+  if (!COMMANDS.includes(command)) {
+    throw new InputError(`input command: '${command}' is not one of ${COMMANDS.join(', ')}`);
+  }
+  const config = get('CONFIG') || 'ferry.yaml';
+  const services = lines(get('SERVICES'));
+  const target = get('TO') || get('ENV');
+  const extra = lines(env.FERRY_INPUT_ARGS || '');
+  const requireTarget = (what) => {
+    if (!target) throw new InputError(`input ${what} is required for ${command}`);
+  };
+  const names = () => services.map((s) => s.split('=')[0].trim());
+  switch (command) {
+    case 'promote':
+    case 'plan': {
+      if (services.length === 0) throw new InputError(`input services is required for ${command}: one name=image a line`);
+      for (const s of services) {
+        if (!/^[^=\s]+=\S/.test(s)) throw new InputError(`input services: '${s}' is not name=image`);
+      }
+      requireTarget('to');
+      const args = [command, '-c', config, ...services, '--to', target, ...extra];
+      if (command === 'promote' && !extra.includes('--source') && env.GITHUB_RUN_ID) {
+        args.push('--source', `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
+      }
+      return args;
+    }
+    case 'verify':
+      requireTarget('env');
+      return ['verify', '-c', config, '--env', target, ...names(), ...extra];
+    case 'rollback':
+      requireTarget('env');
+      if (services.length !== 1) throw new InputError('input services: rollback takes exactly one service name');
+      return ['rollback', '-c', config, '--env', target, names()[0], ...extra];
+    case 'status':
+      return ['status', '-c', config, ...extra];
+    default:
+      if (extra.length === 0) throw new InputError(`input args is required for ${command} (e.g. --image on one line, the image on the next)`);
+      return [command, ...extra];
+  }
+}
+
+// ---- GitHub runner files ------------------------------------------------------------------
+
+function setOutput(name, value) {
+  const file = process.env.GITHUB_OUTPUT;
+  const text = String(value ?? '');
+  if (!file) {
+    process.stderr.write(`output ${name}=${text}\n`);
+    return;
+  }
+  // The multi-line syntax with a delimiter that cannot occur in the value.
+  let delimiter;
+  do {
+    delimiter = `ferry_${crypto.randomBytes(12).toString('hex')}`;
+  } while (text.includes(delimiter));
+  fs.appendFileSync(file, `${name}<<${delimiter}\n${text}\n${delimiter}\n`);
+}
+
+function summary(markdown) {
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  }
+}
+
+function escapeData(s) {
+  return String(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s) {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** A workflow command annotation: ::error file=F,line=L,col=C,title=T::message */
+function annotate(level, message, props = {}) {
+  const parts = Object.entries(props)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`);
+  process.stdout.write(`::${level}${parts.length ? ' ' + parts.join(',') : ''}::${escapeData(message)}\n`);
+}
+
+// ---- Markdown ------------------------------------------------------------------------------
+
+function cell(v) {
+  return String(v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function table(header, rows) {
+  if (rows.length === 0) return '';
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
+}
+
+function code(v) {
+  return '`' + String(v ?? '').replace(/`/g, "'") + '`';
+}
+
+const STATUS_ICON = { PASSED: '✅', FAILED: '❌', ERRORED: '⚠️', RUNNING: '⏳' };
+
+function gatesSection(verification) {
+  if (!verification || !Array.isArray(verification.outcomes)) return '';
+  const passed = verification.passed !== false;
+  return `\n**Gates:** ${passed ? 'passed' : 'failed'}\n\n` + table(['gate', 'status', 'reason'],
+    verification.outcomes.map((o) => [o.gate, `${STATUS_ICON[o.status] || ''} ${o.status}`.trim(), o.reason]));
+}
+
+function verificationOf(json) {
+  if (!json) return null;
+  if (json.verification && typeof json.verification === 'object') return json.verification;
+  return Array.isArray(json.outcomes) ? json : null;
+}
+
+function statusSection(json) {
+  const envs = Array.isArray(json.environments) ? json.environments : [];
+  const services = new Set();
+  const imageOf = (env, svc) => {
+    const entry = env.services && !Array.isArray(env.services) ? env.services[svc] : null;
+    if (entry == null) return '';
+    return typeof entry === 'string' ? entry : (entry.image || entry.tag || JSON.stringify(entry));
+  };
+  for (const env of envs) {
+    if (env.services && !Array.isArray(env.services)) Object.keys(env.services).forEach((s) => services.add(s));
+  }
+  if (envs.length === 0 || services.size === 0) return '```json\n' + JSON.stringify(json, null, 2) + '\n```\n';
+  const names = envs.map((e) => e.name);
+  return table(['service', ...names], [...services].map((svc) => [svc, ...envs.map((e) => imageOf(e, svc))]));
+}
+
+function renderSummary(command, args, exitCode, json) {
+  const title = `### Ferry ${command}`;
+  if (json && json.error) {
+    const e = json.error;
+    const where = e.file ? ` (${e.file}${e.line ? ':' + e.line : ''}${e.column ? ':' + e.column : ''})` : '';
+    return `${title} failed\n\n${cell(e.message)}${where}\n${e.suggestion ? '\n> ' + cell(e.suggestion) + '\n' : ''}`;
+  }
+  if (!json) {
+    return `${title} failed\n\nferry exited with ${exitCode} without a JSON result; see the log.\n`;
+  }
+  switch (command) {
+    case 'promote':
+    case 'plan': {
+      const env = json.environment || '';
+      let md = `${title}${command === 'plan' ? ' (plan)' : ''}: ${code(env)}\n\n`;
+      if (json.noop) md += 'Already in place: nothing to commit.\n\n';
+      md += table(['service', 'image'], Object.entries(json.images || {}).map(([s, i]) => [s, code(i)]));
+      const facts = [];
+      if (json.commit) facts.push(`commit ${code(json.commit)}`);
+      if (json.repo) facts.push(`repository ${code(json.repo)}`);
+      if (json.mode) facts.push(`mode ${json.mode}`);
+      if (json.promotionId) facts.push(`promotion ${code(json.promotionId)}`);
+      if (facts.length) md += '\n' + facts.join(', ') + '\n';
+      if (Array.isArray(json.files) && json.files.length) md += '\nFiles: ' + json.files.map(code).join(', ') + '\n';
+      md += gatesSection(json.verification);
+      if (json.rolledBack) md += `\n**Rolled back** ${code(env)} after a failed gate.\n`;
+      return md;
+    }
+    case 'verify':
+      return `${title}: ${code(json.environment || '')}\n` + gatesSection(verificationOf(json));
+    case 'rollback':
+      return `${title}: ${code(json.environment || '')}\n\n` +
+        table(['service', 'commit'], [[args[args.indexOf('--env') + 2], json.commit ? code(json.commit) : '']]);
+    case 'status':
+      return `${title}\n\n` + statusSection(json);
+    default:
+      return `${title}\n\n` + table(['field', 'value'], Object.entries(json)
+        .filter(([, v]) => typeof v !== 'object' || v === null)
+        .map(([k, v]) => [k, v]));
+  }
+}
+
+function annotateResult(command, json) {
+  if (!json) return;
+  if (json.error) {
+    const e = json.error;
+    annotate('error', e.suggestion ? `${e.message}\n${e.suggestion}` : e.message,
+      { file: e.file, line: e.line, col: e.column, title: `ferry ${command}` });
+    return;
+  }
+  const verification = verificationOf(json);
+  if (verification && Array.isArray(verification.outcomes)) {
+    for (const o of verification.outcomes) {
+      if (o.status === 'FAILED' || o.status === 'ERRORED') {
+        annotate('error', o.reason || o.status, { title: `gate ${o.gate} ${String(o.status).toLowerCase()}` });
+      }
+    }
+  }
+  if (json.blocked) {
+    annotate('error', `${(json.blocking || []).length} blocking findings`, { title: 'ferry scan' });
+  }
+}
+
+// ---- sub-commands --------------------------------------------------------------------------
+
+function resolveVersion() {
+  const props = path.join(__dirname, '..', '..', 'resources', 'dev', 'ferry', 'ferry.properties');
+  const pinned = {};
+  for (const line of fs.readFileSync(props, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*([\w.-]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m && !line.trim().startsWith('#')) pinned[m[1]] = m[2];
+  }
+  const version = input('ferry-version') || pinned.version;
+  const sha256 = input('ferry-version') ? input('ferry-sha256') : (input('ferry-sha256') || pinned.sha256 || '');
+  const base = process.env.RUNNER_TOOL_CACHE || path.join(process.env.HOME || '.', '.cache');
+  setOutput('version', version);
+  setOutput('sha256', sha256);
+  setOutput('tool-cache', path.join(base, 'ferry', 'tools'));
+  return 0;
+}
+
+function javaExecutable() {
+  if (process.env.FERRY_JAVA) return process.env.FERRY_JAVA;
+  if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
+  return 'java';
+}
+
+function run() {
+  let args;
+  try {
+    args = ferryArguments(process.env);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    annotate('error', e.message, { title: 'ferry action' });
+    summary(`### Ferry\n\n${cell(e.message)}\n`);
+    return 2;
+  }
+  const command = args[0];
+  const jar = process.env.FERRY_JAR;
+  if (!jar) {
+    annotate('error', 'FERRY_JAR is not set: the install step did not run', { title: 'ferry action' });
+    return 2;
+  }
+  const argv = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', jar, ...args, '--json'];
+  const child = spawnSync(javaExecutable(), argv, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: 'utf8',
+  });
+  if (child.error) {
+    annotate('error', `cannot run java: ${child.error.message}`, { title: 'ferry action' });
+    return 3;
+  }
+  const exitCode = child.status === null ? 3 : child.status;
+  const stdout = (child.stdout || '').trim();
+  let json = null;
+  try {
+    json = stdout ? JSON.parse(stdout) : null;
+  } catch (e) {
+    process.stderr.write(`ferry printed no JSON document:\n${stdout}\n`);
+  }
+  setOutput('result', stdout);
+  setOutput('exit-code', exitCode);
+  if (json && !json.error) {
+    setOutput('commit', json.commit || '');
+    setOutput('promotion-id', json.promotionId || '');
+  } else {
+    setOutput('commit', '');
+    setOutput('promotion-id', '');
+  }
+  summary(renderSummary(command, args, exitCode, json));
+  annotateResult(command, json);
+  return exitCode;
+}
+
+function main(argv) {
+  switch (argv[0]) {
+    case 'resolve-version':
+      return resolveVersion();
+    case 'run':
+      return run();
+    default:
+      process.stderr.write('usage: ferry-action.js (resolve-version | run)\n');
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}
+
+module.exports = { ferryArguments, renderSummary, escapeData, escapeProperty };

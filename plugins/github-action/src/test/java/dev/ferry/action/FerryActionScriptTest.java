@@ -1,0 +1,177 @@
+package dev.ferry.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ferry-action.js run as the runner runs it, with a stand-in for java (FERRY_JAVA) that records
+ * the argument list and prints a ferry JSON document: inputs to arguments, outputs, job summary
+ * and annotations. FerryActionAgainstGitDaemonTest runs the same script with the real ferry.jar.
+ */
+class FerryActionScriptTest {
+
+  @TempDir
+  Path dir;
+  Runner runner;
+  Path argsFile;
+  Path answer;
+
+  @BeforeEach
+  void aRunnerWithAStandInForJava() throws Exception {
+    runner = new Runner(dir);
+    argsFile = dir.resolve("java-args.bin");
+    answer = dir.resolve("answer.json");
+    Path java = dir.resolve("fake-java");
+    Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > '" + argsFile + "'\ncat '" + answer
+        + "'\nexit \"$(cat '" + answer + ".exit')\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+    runner.env.put("FERRY_JAVA", java.toString());
+    runner.env.put("FERRY_JAR", dir.resolve("ferry.jar").toString());
+  }
+
+  void ferryAnswers(int exit, Object json) throws Exception {
+    Files.writeString(answer, new ObjectMapper().writeValueAsString(json));
+    Files.writeString(dir.resolve("answer.json.exit"), String.valueOf(exit));
+  }
+
+  List<String> ferryArgs() throws Exception {
+    List<String> words = Arrays.asList(Files.readString(argsFile, StandardCharsets.UTF_8).split("\0"));
+    return words.subList(words.indexOf("-jar") + 2, words.size());
+  }
+
+  @Test
+  void promoteWritesOutputsAndASummaryOfWhatWentWhere() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("promotionId", "fp-9", "environment", "staging", "repo", "env", "commit", "0123abc",
+        "noop", false, "mode", "direct", "files", List.of("envs/staging/web/values.yaml"),
+        "images", Map.of("web", "registry.example.com/shop/web:1.4.2@sha256:" + "e".repeat(64)),
+        "verification", Map.of("passed", true, "outcomes",
+            List.of(Map.of("gate", "argocd shop-staging", "status", "PASSED", "reason", "synced and healthy"))),
+        "rolledBack", false));
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2\n")
+        .input("to", "staging").input("config", "deploy/ferry.yaml");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsExactly("promote", "-c", "deploy/ferry.yaml", "web=registry.example.com/shop/web:1.4.2",
+        "--to", "staging", "--source", "https://github.com/shop/web/actions/runs/4242", "--json");
+    Map<String, String> outputs = runner.outputs();
+    assertThat(outputs).containsEntry("commit", "0123abc").containsEntry("promotion-id", "fp-9").containsEntry("exit-code", "0");
+    assertThat(new ObjectMapper().readTree(outputs.get("result")).get("environment").asText()).isEqualTo("staging");
+    assertThat(runner.summary()).contains("### Ferry promote: `staging`", "| web | `registry.example.com/shop/web:1.4.2@sha256:",
+        "commit `0123abc`", "| argocd shop-staging | ✅ PASSED | synced and healthy |");
+    assertThat(run.stdout()).doesNotContain("::error");
+  }
+
+  @Test
+  void hostileInputsStayLiteralArguments() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("environment", "dev", "commit", "c1"));
+    String image = "registry.example.com/shop/web:1.0;rm -rf / $(id) `id` \"q\" 'q'";
+    runner.input("command", "promote").input("services", "web=" + image).input("to", "dev")
+        .input("args", "--message\nrelease $(whoami); echo pwned");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsSubsequence("web=" + image, "--to", "dev", "--message", "release $(whoami); echo pwned");
+  }
+
+  @Test
+  void aConfigErrorBecomesAnAnnotationOnItsFileAndLine() throws Exception {
+    // given
+    ferryAnswers(2, Map.of("error", Map.of("message", "unknown key 'gatez' in environment staging", "exitCode", 2,
+        "file", "deploy/ferry.yaml", "line", 14, "column", 5, "suggestion", "did you mean gates?")));
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2").input("to", "staging");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stdout()).contains("::error file=deploy/ferry.yaml,line=14,col=5,title=ferry promote::"
+        + "unknown key 'gatez' in environment staging%0Adid you mean gates?");
+    assertThat(runner.summary()).contains("### Ferry promote failed", "(deploy/ferry.yaml:14:5)", "> did you mean gates?");
+    assertThat(runner.outputs()).containsEntry("commit", "").containsEntry("exit-code", "2");
+  }
+
+  @Test
+  void failedGatesAreAnnotatedAndSummarised() throws Exception {
+    // given
+    ferryAnswers(1, Map.of("environment", "staging", "passed", false, "outcomes", List.of(
+        Map.of("gate", "prometheus error-rate", "status", "FAILED", "reason", "error rate 0.07 above 0.01, for 5m"))));
+    runner.input("command", "verify").input("env", "staging").input("services", "web\napi");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(ferryArgs()).containsExactly("verify", "-c", "ferry.yaml", "--env", "staging", "web", "api", "--json");
+    assertThat(run.stdout()).contains("::error title=gate prometheus error-rate failed::error rate 0.07 above 0.01, for 5m");
+    assertThat(runner.summary()).contains("**Gates:** failed", "| prometheus error-rate | ❌ FAILED |");
+  }
+
+  @Test
+  void statusIsATableOfServicesByEnvironment() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("environments", List.of(
+        Map.of("name", "dev", "services", Map.of("web", Map.of("image", "web:1.5.0"))),
+        Map.of("name", "prod", "services", Map.of("web", Map.of("image", "web:1.4.2"))))));
+    runner.input("command", "status");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 | web:1.4.2 |");
+  }
+
+  @Test
+  void aMultiLineResultSurvivesTheOutputFile() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("environment", "dev", "commit", "c1", "message", "line one\nline two\nEOF\n"));
+    runner.input("command", "rollback").input("env", "dev").input("services", "web");
+    // when
+    runner.run("run");
+    // then
+    assertThat(new ObjectMapper().readTree(runner.outputs().get("result")).get("message").asText())
+        .isEqualTo("line one\nline two\nEOF\n");
+    assertThat(ferryArgs()).containsExactly("rollback", "-c", "ferry.yaml", "--env", "dev", "web", "--json");
+  }
+
+  @Test
+  void anUnknownCommandIsRefusedWithoutRunningFerry() throws Exception {
+    // given
+    runner.input("command", "deploy");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stdout()).contains("::error title=ferry action::input command: 'deploy' is not one of promote, verify");
+    assertThat(argsFile).doesNotExist();
+  }
+
+  @Test
+  void resolveVersionTakesThePinnedVersionUnlessOneIsGiven() throws Exception {
+    // when
+    runner.run("resolve-version");
+    Map<String, String> pinned = runner.outputs();
+    Files.writeString(runner.output, "");
+    runner.input("ferry-version", "9.9.9").input("ferry-sha256", "ab".repeat(32));
+    runner.run("resolve-version");
+    Map<String, String> given = runner.outputs();
+    // then
+    String properties = Files.readString(Runner.ACTION_DIR.resolve("../../resources/dev/ferry/ferry.properties"));
+    assertThat(properties).contains("version=" + pinned.get("version"));
+    assertThat(pinned.get("tool-cache")).isEqualTo(dir.resolve("toolcache/ferry/tools").toString());
+    assertThat(given).containsEntry("version", "9.9.9").containsEntry("sha256", "ab".repeat(32));
+  }
+}

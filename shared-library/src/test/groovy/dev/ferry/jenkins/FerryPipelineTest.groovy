@@ -1,0 +1,156 @@
+package dev.ferry.jenkins
+
+import org.junit.Before
+import org.junit.Test
+
+class FerryPipelineTest extends FerryStepTestCase {
+
+  public static final String DIGEST = 'sha256:' + 'd' * 64
+  public static final String BUILT = 'registry.example.com/shop/web:42'
+
+  List<String> stages = []
+
+  @Before
+  void givenThreeEnvironmentsWithApprovalBeforeProd() {
+    helper.registerAllowedMethod('stage', [String, Closure]) { String name, Closure body ->
+      stages << name
+      helper.callClosure(body)
+    }
+    respond('environments', 0, [environments: [
+        [name: 'dev', after: null, approval: false, approvers: [], gates: 0, rollback: 'auto', mode: 'direct'],
+        [name: 'staging', after: 'dev', approval: false, approvers: [], gates: 2, rollback: 'auto', mode: 'direct'],
+        [name: 'prod', after: 'staging', approval: true, approvers: ['alice', 'bob'], gates: 1, rollback: 'manual',
+         mode: 'pull-request']]])
+    respond('build', 0, [image: BUILT, digest: DIGEST, size: 1000])
+    respond('scan', 0, [blocked: false, findings: 0, blocking: []])
+    respond('test-image', 0, [passed: true])
+    respond('promote') { List argv -> [exit: 0, json: [environment: argv[argv.indexOf('--to') + 1], commit: 'c1', noop: false]] }
+    respond('rollback', 0, [environment: 'staging', commit: 'r1'])
+  }
+
+  void gatesPass() {
+    respond('verify') { List argv -> [exit: 0, json: [environment: argv[argv.indexOf('--env') + 1], passed: true, outcomes: []]] }
+  }
+
+  public static final Map SERVICES = [web: [context: 'web', image: BUILT, testSpec: 'web/image-test.yaml']]
+
+  List<String> promotedTo() {
+    ferryCalls.findAll { it.args[0] == 'promote' }.collect { it.args[it.args.indexOf('--to') + 1] }
+  }
+
+  @Test
+  void buildsScansTestsAndPromotesThroughEveryEnvironmentInOrder() {
+    // given
+    gatesPass()
+    // when
+    Map result = runStep('ferryPipeline', [services: SERVICES, scanPolicy: 'scan-policy.yaml'])
+    // then
+    assert stages == ['Build', 'Scan', 'Test', 'Promote to dev', 'Promote to staging', 'Verify staging',
+                      'Promote to prod', 'Verify prod']
+    assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'promote', 'verify',
+                                          'promote', 'verify']
+    assert argsOf('scan')[1..2] == ['--image', "${BUILT}@${DIGEST}".toString()]
+    assert argsOf('promote')[3] == "web=${BUILT}@${DIGEST}".toString()
+    assert promotedTo() == ['dev', 'staging', 'prod']
+    assert result.environments == ['dev', 'staging', 'prod']
+    assert result.images == [web: "${BUILT}@${DIGEST}".toString()]
+  }
+
+  @Test
+  void asksForApprovalOnlyBeforeTheEnvironmentThatRequiresItAndNamesTheApprover() {
+    // given
+    gatesPass()
+    List<Map> asked = []
+    inputAnswer = { Map request -> asked << request; 'bob' }
+    // when
+    runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2']])
+    // then
+    assert asked*.message == ['Promote web 1.4.2 to prod?']
+    assert asked[0].submitter == 'alice,bob'
+    Map prod = ferryCalls.find { it.args[0] == 'promote' && it.args.contains('prod') }
+    assert prod.args[prod.args.indexOf('--approved-by') + 1] == 'bob'
+    assert !ferryCalls.any { it.args[0] == 'build' }
+  }
+
+  @Test
+  void aRefusedApprovalStopsBeforeProdWithoutFailing() {
+    // given
+    gatesPass()
+    inputAnswer = { Map request -> throw new FlowInterrupted('aborted') }
+    // when
+    Map result = runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
+    // then
+    assert promotedTo() == ['dev', 'staging']
+    assert result.stopped == 'prod: promotion not approved'
+    assert currentBuild().result == 'ABORTED'
+    assert !stages.contains('Verify prod')
+  }
+
+  @Test
+  void aFailedGateRollsBackAndStopsThePromotion() {
+    // given
+    respond('verify', 1, [environment: 'staging', passed: false,
+                          outcomes: [[gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01']]])
+    // when
+    PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
+    // then
+    assert promotedTo() == ['dev', 'staging']
+    assert stages.contains('Roll back staging')
+    assert argsOf('rollback') == ['rollback', '-c', 'ferry.yaml', '--env', 'staging', 'web', '--reason',
+                                  'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01', '--json']
+    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01; rolled back'
+    assert currentBuild().description == e.message
+    assert currentBuild().result == 'FAILURE'
+  }
+
+  @Test
+  void aGateThatFerryAlreadyRolledBackIsNotRolledBackTwice() {
+    // given
+    respond('verify', 1, [environment: 'staging', passed: false, rolledBack: true,
+                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']]])
+    // when
+    failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
+    // then
+    assert !ferryCalls.any { it.args[0] == 'rollback' }
+  }
+
+  @Test
+  void stopsAtTheEnvironmentNamedInTo() {
+    // given
+    gatesPass()
+    // when
+    runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false, to: 'staging'])
+    // then
+    assert promotedTo() == ['dev', 'staging']
+    assert calls('input').isEmpty()
+  }
+
+  @Test
+  void anUnknownTargetEnvironmentIsRefusedNamingTheEnvironments() {
+    // when
+    PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], to: 'production'])
+    // then
+    assert e.message == "ferryPipeline: 'to: production' is not an environment of ferry.yaml; environments: dev, staging, prod"
+    assert promotedTo().isEmpty()
+  }
+
+  @Test
+  void unknownServiceKeysAreRefused() {
+    // when
+    PipelineError e = failStep('ferryPipeline', [services: [web: [image: BUILT, dockerfile: 'Dockerfile']]])
+    // then
+    assert e.message == "ferryPipeline: service web: unknown keys 'dockerfile'; valid keys: image, context, testSpec"
+    assert ferryCalls.isEmpty()
+  }
+
+  @Test
+  void credentialsReachEveryFerryCallAsEnvironment() {
+    // given
+    gatesPass()
+    // when
+    runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false, to: 'staging',
+                              credentials: [[usernamePassword: 'env-repo', usernameVariable: 'GIT_USER', passwordVariable: 'GIT_TOKEN']]])
+    // then
+    assert ferryCalls.every { it.env.GIT_TOKEN == GIT_TOKEN && !it.args.any { a -> a.contains(GIT_TOKEN) } }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.ferry.jenkins
+
+import org.junit.Test
+
+class FerryPromoteTest extends FerryStepTestCase {
+
+  public static final String WEB = 'registry.example.com/shop/web:1.4.2'
+
+  static Map promoted(String environment) {
+    [promotionId: 'fp-7', environment: environment, repo: 'env', commit: 'c0ffee', noop: false, mode: 'direct',
+     files: ["envs/${environment}/web/values.yaml".toString()], images: [web: WEB + '@sha256:' + 'b' * 64],
+     verification: null, rolledBack: false]
+  }
+
+  @Test
+  void promotesTheServicesAsOneCommandNamingTheBuild() {
+    // given
+    respond('promote', 0, promoted('staging'))
+    // when
+    Map result = runStep('ferryPromote', [services: [web: WEB, api: 'registry.example.com/shop/api:2.0.1'],
+                                          to: 'staging', message: 'release 1.4', config: 'deploy/ferry.yaml'])
+    // then
+    assert argsOf('promote') == ['promote', '-c', 'deploy/ferry.yaml', "web=${WEB}", 'api=registry.example.com/shop/api:2.0.1',
+                                 '--to', 'staging', '--message', 'release 1.4', '--source', BUILD_URL, '--json']
+    assert result.commit == 'c0ffee'
+    assert result.promoted
+    assert calls('input').isEmpty()
+  }
+
+  @Test
+  void flagsMapToTheirOptions() {
+    // given
+    respond('promote', 0, promoted('prod'))
+    // when
+    runStep('ferryPromote', [services: [web: WEB], to: 'prod', dryRun: true, pr: true, verify: true, noResolve: true,
+                             approvedBy: 'carol', source: 'https://ci.example.com/other/1/'])
+    // then
+    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--dry-run', '--pr',
+                                 '--verify', '--no-resolve', '--approved-by', 'carol', '--source',
+                                 'https://ci.example.com/other/1/', '--json']
+  }
+
+  @Test
+  void approvalAsksForThePromoteButtonAndRecordsWhoClicked() {
+    // given
+    respond('promote', 0, promoted('prod'))
+    Map asked = null
+    inputAnswer = { Map request -> asked = request; 'alice' }
+    // when
+    Map result = runStep('ferryPromote', [services: [web: WEB], to: 'prod', approval: true, approvers: ['alice', 'ops-team'],
+                                          approvalTimeout: 30])
+    // then
+    assert asked == [message: 'Promote web 1.4.2 to prod?', ok: 'Promote', submitterParameter: 'approver',
+                     submitter: 'alice,ops-team']
+    assert calls('timeout')[0].args[0] == [time: 30, unit: 'MINUTES']
+    List<String> args = argsOf('promote')
+    assert args[args.indexOf('--approved-by') + 1] == 'alice'
+    assert result.approvedBy == 'alice'
+  }
+
+  @Test
+  void refusedApprovalPromotesNothingAndStopsCleanly() {
+    // given
+    inputAnswer = { Map request -> throw new FlowInterrupted('aborted by bob') }
+    // when
+    Map result = runStep('ferryPromote', [services: [web: WEB], to: 'prod', approval: true, approvers: 'alice'])
+    // then
+    assert ferryCalls.isEmpty()
+    assert result == [promoted: false, approved: false, environment: 'prod']
+    assert currentBuild().result == 'ABORTED'
+    assert currentBuild().description == 'prod: promotion not approved'
+  }
+
+  @Test
+  void approvalThatTimesOutPromotesNothing() {
+    // given
+    timeoutExpires = true
+    // when
+    Map result = runStep('ferryPromote', [services: [web: WEB], to: 'prod', approval: true])
+    // then
+    assert ferryCalls.isEmpty()
+    assert !result.promoted
+    assert calls('input').isEmpty()
+    assert currentBuild().result == 'ABORTED'
+  }
+
+  @Test
+  void imagesPinnedByDigestAreDescribedByTheirDigest() {
+    // given
+    respond('promote', 0, promoted('prod'))
+    Map asked = null
+    inputAnswer = { Map request -> asked = request; 'alice' }
+    // when
+    runStep('ferryPromote', [services: [web: 'registry.example.com/shop/web@sha256:' + 'c' * 64], to: 'prod', approval: true])
+    // then
+    assert asked.message == 'Promote web cccccccccccc to prod?'
+    assert !asked.containsKey('submitter')
+  }
+
+  @Test
+  void aFailedGateDuringPromoteFailsTheBuildWithTheGatesReason() {
+    // given
+    Map result = promoted('staging') + [verification: [passed: false, outcomes: [
+        [gate: 'argocd shop-staging', status: 'PASSED', reason: 'synced and healthy'],
+        [gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01 for 5m']]], rolledBack: true]
+    respond('promote', 1, result)
+    // when
+    PipelineError e = failStep('ferryPromote', [services: [web: WEB], to: 'staging', verify: true])
+    // then
+    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01 for 5m; rolled back'
+    assert currentBuild().description == e.message
+    assert currentBuild().result == 'FAILURE'
+  }
+
+  @Test
+  void servicesMustMapNamesToImages() {
+    // when
+    PipelineError e = failStep('ferryPromote', [services: [WEB], to: 'dev'])
+    // then
+    assert e.message.startsWith("ferryPromote: 'services' maps service names to images")
+  }
+
+  @Test
+  void aRefusedPromotionFailsWithFerrysReason() {
+    // given
+    respond('promote', 1, [error: [message: 'web 1.4.2 is blocked in staging (rolled back 2026-11-28)', exitCode: 1,
+                                   suggestion: 'ferry release -c ferry.yaml --env staging web IMAGE']])
+    // when
+    PipelineError e = failStep('ferryPromote', [services: [web: WEB], to: 'staging'])
+    // then
+    assert e.message == 'ferry promote refused (exit 1): web 1.4.2 is blocked in staging (rolled back 2026-11-28). ' +
+        'ferry release -c ferry.yaml --env staging web IMAGE'
+  }
+}
