@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.FerryListener;
 import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.image.RegistryAccess;
@@ -23,8 +22,11 @@ public final class ConfigOptions {
     return ConfigLoader.load(file);
   }
 
-  /** Opens a promoter; {@code resolveDigests} false writes references as given ({@code --no-resolve}). */
-  Promoter promoter(FerryConfig config, boolean resolveDigests, FerryListener listener) {
+  /**
+   * Opens a promoter whose events go to the console, gates as one line each; {@code resolveDigests}
+   * false writes references as given ({@code --no-resolve}).
+   */
+  Promoter promoter(FerryConfig config, boolean resolveDigests, Console console) {
     Map<String, String> env = System.getenv();
     ImageResolver resolver = ImageResolver.AS_GIVEN;
     if (resolveDigests) {
@@ -36,6 +38,6 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    return new Promoter(config, PromoterContext.defaults(resolver, listener));
+    return new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
   }
 }

@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
       Files.writeString(configFile, resource("ferry.yaml").replace("@HEALTH_PORT@",
           String.valueOf(cluster.getAddress().getPort())));
       FerryConfig config = ConfigLoader.load(configFile);
-      PromoterContext context = PromoterContext.defaults(ImageResolver.AS_GIVEN, console)
+      PromoterContext context = PromoterContext.defaults(ImageResolver.AS_GIVEN, GateProgress.of(console))
           .withCacheRoot(workspace.resolve("cache"));
       try (Promoter promoter = new Promoter(config, context)) {
         run(promoter, workspace);
