@@ -40,7 +40,7 @@ final class EnvFixture {
   }
 
   /** The standard three environments in one repository; {@code extra} is appended to staging. */
-  static String config(Path bare, String stagingExtra) {
+  static String config(Object repoUrl, String stagingExtra) {
     return """
         apiVersion: ferry/v1
         repos:
@@ -69,7 +69,7 @@ final class EnvFixture {
             targets:
               "*": {helm: "envs/{env}/{service}/values.yaml"}
               api: {kustomize: "envs/{env}/api"}
-        """.formatted(bare, WEB, API, stagingExtra == null ? "" : stagingExtra);
+        """.formatted(repoUrl, WEB, API, stagingExtra == null ? "" : stagingExtra);
   }
 
   static Map<String, String> files() {
