@@ -4,9 +4,6 @@ import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.config.EnvironmentConfig;
-import dev.ferry.core.config.HelmTarget;
-import dev.ferry.core.config.KustomizeTarget;
-import dev.ferry.core.config.TargetConfig;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.render.RenderDiff;
@@ -23,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -55,13 +53,15 @@ final class RenderCheck {
       StringBuilder renderedAfter = new StringBuilder();
       Renderer renderer = new Renderer();
       for (TargetFile t : targets) {
-        String key = unitKey(t.config());
-        if (key == null || !seen.add(key)) {
+        Optional<RenderUnit> unit = RenderUnit.forTarget(t.config(), before, t.service(), env.name());
+        if (unit.isEmpty() || !seen.add(unit.get().describe())) {
           continue;
         }
-        listener.on(FerryEvent.progress("render", "rendering " + key + " before and after"));
-        renderedBefore.append(renderer.render(unit(before, t.config(), env))).append("\n---\n");
-        renderedAfter.append(renderer.render(unit(after, t.config(), env))).append("\n---\n");
+        listener.on(FerryEvent.progress("render", "rendering " + t.config().kind() + " " + t.config().path()
+            + " before and after"));
+        renderedBefore.append(renderer.render(unit.get())).append("\n---\n");
+        renderedAfter.append(renderer.render(RenderUnit.forTarget(t.config(), after, t.service(), env.name()).get()))
+            .append("\n---\n");
       }
       return new RenderGuard().compare(renderedBefore.toString(), renderedAfter.toString(), new HashSet<>(images.values()));
     } catch (IOException e) {
@@ -69,34 +69,6 @@ final class RenderCheck {
     } finally {
       delete(work);
     }
-  }
-
-  private static String unitKey(TargetConfig config) {
-    if (config instanceof HelmTarget helm) {
-      return "helm " + chartDir(helm) + " -f " + helm.path();
-    }
-    if (config instanceof KustomizeTarget kustomize) {
-      return "kustomize " + kustomize.path();
-    }
-    return null;
-  }
-
-  private static RenderUnit unit(Path root, TargetConfig config, EnvironmentConfig env) {
-    if (config instanceof HelmTarget helm) {
-      String chart = chartDir(helm);
-      String release = Path.of(helm.path()).getParent() == null ? "release"
-          : Path.of(helm.path()).getParent().getFileName().toString();
-      return new RenderUnit.Helm(root.resolve(chart), root.resolve(helm.path()), release, env.name());
-    }
-    return new RenderUnit.Kustomize(root.resolve(((KustomizeTarget) config).path()));
-  }
-
-  private static String chartDir(HelmTarget helm) {
-    if (helm.chart() != null) {
-      return helm.chart();
-    }
-    Path parent = Path.of(helm.path()).getParent();
-    return parent == null ? "." : parent.toString();
   }
 
   private static void delete(Path dir) {
