@@ -364,7 +364,7 @@ final class Validator {
 
   private void target(String where, Node node) {
     if (!(node instanceof MappingNode)) {
-      problem(node, where + " must be a mapping like {helm: path} , not " + kindOf(node));
+      problem(node, where + " must be a mapping like {helm: path}, not " + kindOf(node));
       return;
     }
     Map<String, Node> keys = entriesChecked(node, where);

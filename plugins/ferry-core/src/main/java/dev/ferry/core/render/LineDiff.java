@@ -139,7 +139,8 @@ public final class LineDiff {
     int[] v = new int[2 * max + 3];
     List<int[]> trace = new ArrayList<>();
     for (int d = 0; d <= Math.min(max, MAX_EDITS); d++) {
-      trace.add(v.clone());
+      // only diagonals -d-1..d+1 matter when walking back from this round: keep just those
+      trace.add(Arrays.copyOfRange(v, offset - d - 1, offset + d + 2));
       for (int k = -d; k <= d; k += 2) {
         int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
             ? v[offset + k + 1] : v[offset + k - 1] + 1;
@@ -150,7 +151,7 @@ public final class LineDiff {
         }
         v[offset + k] = x;
         if (x >= n && y >= m) {
-          return walkBack(a, b, trace, offset);
+          return walkBack(a, b, trace);
         }
       }
     }
@@ -160,15 +161,16 @@ public final class LineDiff {
     return replaced;
   }
 
-  private static List<Op> walkBack(List<String> a, List<String> b, List<int[]> trace, int offset) {
+  private static List<Op> walkBack(List<String> a, List<String> b, List<int[]> trace) {
     List<Op> ops = new ArrayList<>();
     int x = a.size();
     int y = b.size();
     for (int d = trace.size() - 1; d >= 0; d--) {
       int[] v = trace.get(d);
+      int at = d + 1;  // index of diagonal 0 in this round's window
       int k = x - y;
-      int prevK = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? k + 1 : k - 1;
-      int prevX = v[offset + prevK];
+      int prevK = (k == -d || (k != d && v[at + k - 1] < v[at + k + 1])) ? k + 1 : k - 1;
+      int prevX = v[at + prevK];
       int prevY = prevX - prevK;
       while (x > prevX && y > prevY && x > 0 && y > 0) {
         ops.add(new Op(' ', a.get(x - 1)));

@@ -34,6 +34,9 @@ public final class RenderGuard {
   /** How many other changes a refusal names. */
   static final int SHOWN = 5;
 
+  /** The largest render compared, in code points. */
+  static final int RENDER_LIMIT = 256 * 1024 * 1024;
+
   private static final Set<String> CONTAINER_LISTS = Set.of("containers", "initContainers", "ephemeralContainers");
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -84,7 +87,9 @@ public final class RenderGuard {
     Map<String, Manifest> manifests = new LinkedHashMap<>();
     Iterable<Object> documents;
     try {
-      documents = new Load(LoadSettings.builder().setLabel("rendered manifests (" + which + ")").build())
+      // charts that ship CRDs render far beyond the parser's default 3 MB limit
+      documents = new Load(LoadSettings.builder().setLabel("rendered manifests (" + which + ")")
+          .setCodePointLimit(RENDER_LIMIT).build())
           .loadAllFromString(text);
       int index = 0;
       for (Object document : documents) {

@@ -95,6 +95,14 @@ class RenderGuardTest {
   }
 
   @Test
+  void rendersLargerThanTheParsersDefaultLimitAreCompared() {
+    String padding = "# " + "x".repeat(1000) + "\n";
+    String big = padding.repeat(4000) + deployment("web", "registry.example.com/shop/web:1", "");
+    assertThat(big.length()).isGreaterThan(3 * 1024 * 1024);
+    assertThat(guard.check(big, big.replace("web:1", "web:2"), WEB_2).changedImages()).hasSize(1);
+  }
+
+  @Test
   void invalidRenderedYamlIsRefused() {
     assertThatThrownBy(() -> guard.compare("a: [", "a: 1", WEB_2))
         .isInstanceOf(RefusedException.class).hasMessageStartingWith("rendered manifests (before) are not valid YAML");
