@@ -105,6 +105,13 @@ class EditCommandTest {
   }
 
   @Test
+  void editWithoutASubcommandIsAUsageError() {
+    Run run = ferry("edit");
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("yaml, helm-image or kustomize-image");
+  }
+
+  @Test
   void refusesInvalidImagesMissingFilesAndMissingPathsWithExitTwo() throws Exception {
     Path file = dir.resolve("values.yaml");
     Files.writeString(file, "image:\n  repository: web\n");

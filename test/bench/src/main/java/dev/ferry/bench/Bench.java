@@ -53,6 +53,7 @@ public final class Bench {
     doc.put("date", Instant.now().toString());
     doc.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     doc.put("cpus", Runtime.getRuntime().availableProcessors());
+    doc.put("loadAverage", loadAverage());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Result r : results) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -85,6 +86,15 @@ public final class Bench {
 
   private static String fmt(double v) {
     return v >= 100 ? String.format("%.0f", v) : String.format("%.1f", v);
+  }
+
+  /** The machine's load average at the end (Linux), since wall times depend on it. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   private static double round(double v) {

@@ -1,7 +1,6 @@
 package dev.ferry.core.edit;
 
 import dev.ferry.core.InputException;
-import dev.ferry.core.SourceLocation;
 import dev.ferry.core.edit.YamlTree.Entry;
 import dev.ferry.core.edit.YamlTree.Mapping;
 import dev.ferry.core.edit.YamlTree.Node;
@@ -216,10 +215,5 @@ public record KustomizeImage(String name) implements ImageTarget {
       String digest = scalar(m, "digest");
       return ImageTarget.parseQuietly(ref + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : ""));
     });
-  }
-
-  /** Where the file is, for messages. */
-  static SourceLocation where(String fileName) {
-    return SourceLocation.of(fileName, 0, 0);
   }
 }

@@ -49,11 +49,12 @@ public final class YamlEditor {
     List<Document> docs = select(tree, selector);
     if (selector.mode() == DocumentSelector.Mode.ALL) {
       List<Document> having = docs.stream().filter(d -> walk(tree, d.root(), path).found() != null).toList();
-      if (!having.isEmpty()) {
-        docs = having;
-      } else {
-        docs = docs.subList(0, 1);
+      if (having.isEmpty()) {
+        // nothing to add a key to unambiguously when no document has the path
+        Document first = docs.get(0);
+        throw missing(tree, path, walk(tree, first.root(), path));
       }
+      docs = having;
     }
     for (Document doc : docs) {
       setOrAdd(tree, doc.root(), path, value).ifPresent(splices::add);

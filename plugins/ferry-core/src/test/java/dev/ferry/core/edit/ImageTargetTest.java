@@ -139,6 +139,20 @@ class ImageTargetTest {
   }
 
   @Test
+  void pathTargetRefusesAPathNoDocumentHasRatherThanAddingIt() {
+    assertThatThrownBy(() -> ImageTarget.yamlPath("spec.image").write("d.yaml", "spec:\n  name: web\n---\nspec: {}\n",
+        ImageRef.parse("web:2")))
+        .isInstanceOf(InputException.class).hasMessageContaining("path 'spec.image' not found");
+  }
+
+  @Test
+  void pathTargetWritesEveryDocumentThatHasThePath() {
+    String before = "kind: A\nimage: web:1\n---\nkind: B\n---\nkind: C\nimage: 'web:1'\n";
+    assertThat(ImageTarget.yamlPath("image").write("d.yaml", before, ImageRef.parse("web:2")))
+        .isEqualTo("kind: A\nimage: web:2\n---\nkind: B\n---\nkind: C\nimage: 'web:2'\n");
+  }
+
+  @Test
   void readIsEmptyWhenTheFileHasNoImageThere() {
     assertThat(ImageTarget.helm("image").read("v", "other: 1\n")).isEmpty();
     assertThat(ImageTarget.kustomize("web").read("k", "resources: [a.yaml]\n")).isEmpty();
