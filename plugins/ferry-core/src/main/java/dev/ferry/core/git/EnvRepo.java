@@ -345,20 +345,21 @@ public final class EnvRepo implements AutoCloseable {
     RetryPolicy retry = options.retry();
     String lastProblem = "";
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
-      ObjectId base = notesHead;
-      ObjectId newNotes;
-      try (ObjectInserter ins = repo.newObjectInserter()) {
-        newNotes = buildNotes(ins, base, byId, defaultIdent());
-        ins.flush();
-      } catch (IOException e) {
-        throw new ExternalException("cannot write notes in the cache of " + shownUrl + ": " + e.getMessage(), e);
-      }
-      if (newNotes == null) {
-        return;
-      }
-      Verdict v = push(List.of(new Update(NOTES_REF, newNotes, base, false)));
+      int n = attempt;
+      Verdict v = locked(() -> {
+        if (n > 1 && !refreshed()) {
+          return Verdict.NETWORK;
+        }
+        ObjectId base = notesHead;
+        ObjectId newNotes;
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+          newNotes = buildNotes(ins, base, byId, defaultIdent());
+          ins.flush();
+        }
+        return newNotes == null ? Verdict.DONE : push(List.of(new Update(NOTES_REF, newNotes, base, false)));
+      });
       if (v == Verdict.DONE) {
-        listener.on(FerryEvent.info(TOPIC, "updated " + NOTES_REF + " on " + shownUrl));
+        listener.on(FerryEvent.debug(TOPIC, "notes in " + NOTES_REF + " on " + shownUrl + " are up to date"));
         return;
       }
       lastProblem = lastProblem(v);
@@ -416,6 +417,47 @@ public final class EnvRepo implements AutoCloseable {
     RetryPolicy retry = options.retry();
     String lastProblem = "";
     for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+      int n = attempt;
+      Object outcome = locked(() -> {
+        // A retry starts from a fresh head, fetched under the same lock hold as the push, so
+        // promoters sharing a cache take turns instead of racing each other.
+        if (n > 1 && !refreshed()) {
+          return Verdict.NETWORK;
+        }
+        return writeOnce(n, target, changes, author, prMode);
+      });
+      if (outcome instanceof PushResult r) {
+        return r;
+      }
+      lastProblem = lastProblem((Verdict) outcome);
+      pause(attempt, retry, target);
+    }
+    throw gaveUp(target, retry, lastProblem);
+  }
+
+  private <T> T locked(LockedWork<T> work) {
+    try {
+      return withLock(work);
+    } catch (IOException e) {
+      throw new ExternalException("cannot lock the git cache " + lockFile + ": " + e.getMessage(),
+          "check that FERRY_CACHE points to a writable local folder", e);
+    }
+  }
+
+  /** Fetches; false (remembering why) when the server did not answer. */
+  private boolean refreshed() {
+    try {
+      fetch();
+      return true;
+    } catch (ExternalException e) {
+      lastPushProblem = e.getMessage();
+      return false;
+    }
+  }
+
+  /** One build and push: a PushResult when done, else the Verdict saying why to retry. */
+  private Object writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, boolean prMode) {
+    {
       ObjectId base = head;
       ObjectId notesBase = notesHead;
       List<Update> updates = new ArrayList<>();
@@ -460,10 +502,8 @@ public final class EnvRepo implements AutoCloseable {
         // The server took the push but the answer was lost; the fetch in push() saw it landed.
         return new PushResult(built.commit().name(), base.name(), false, attempt, built.changed());
       }
-      lastProblem = lastProblem(v);
-      pause(attempt, retry, target);
+      return v;
     }
-    throw gaveUp(target, retry, lastProblem);
   }
 
   private String lastProblem(Verdict v) {
@@ -548,6 +588,10 @@ public final class EnvRepo implements AutoCloseable {
         }
       }
       return Verdict.DONE;
+    }
+    if (raced) {
+      // The client saw the new ref values: no need to ask again; the next attempt fetches.
+      return Verdict.MOVED;
     }
     // A server-side lock failure looks like any other rejection, so look at where the refs are now.
     ObjectId oldHead = head;

@@ -7,12 +7,12 @@ import java.time.Duration;
  * jittered exponential backoff from {@code firstBackoff} up to {@code maxBackoff}, at most
  * {@code maxAttempts} pushes.
  *
- * <pre>{@code new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(4))}</pre>
+ * <pre>{@code new RetryPolicy(10, Duration.ofMillis(250), Duration.ofSeconds(15))}</pre>
  */
 public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBackoff) {
 
   public static final RetryPolicy DEFAULT =
-      new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(4));
+      new RetryPolicy(10, Duration.ofMillis(250), Duration.ofSeconds(15));
 
   public RetryPolicy {
     if (maxAttempts < 1) {
@@ -20,10 +20,14 @@ public record RetryPolicy(int maxAttempts, Duration firstBackoff, Duration maxBa
     }
   }
 
-  /** The pause before attempt {@code attempt + 1}: half fixed, half random, so racers spread out. */
+  /**
+   * The pause before attempt {@code attempt + 1}: a tenth fixed, the rest random ("full jitter"),
+   * so racers that lost together spread out instead of colliding again.
+   */
   long backoffMillis(int attempt, java.util.random.RandomGenerator random) {
     long cap = maxBackoff.toMillis();
     long d = Math.min(cap, firstBackoff.toMillis() << Math.min(20, attempt - 1));
-    return d / 2 + (d <= 1 ? 0 : random.nextLong(d / 2 + 1));
+    long floor = d / 10;
+    return floor + (d - floor <= 0 ? 0 : random.nextLong(d - floor + 1));
   }
 }

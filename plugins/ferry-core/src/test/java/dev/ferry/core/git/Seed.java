@@ -41,7 +41,7 @@ final class Seed {
   }
 
   static List<String> lines(String text) {
-    return text.isBlank() ? List.of() : List.of(text.strip().split("\n"));
+    return text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
   /** A change that sets the file to one line {@code image: <value>}. */
