@@ -238,7 +238,7 @@ final class ArgoCdGate implements Gate {
       try {
         return JSON.readTree(r.body());
       } catch (IOException e) {
-        throw new GateAnswer(GateResult.errored("Argo CD at " + server + " answered with invalid JSON for " + app));
+        throw new GateAnswer(GateResult.errored("Argo CD at " + HttpGate.withoutCredentials(server) + " answered with invalid JSON for " + app));
       }
     }
 
@@ -247,7 +247,7 @@ final class ArgoCdGate implements Gate {
         return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token)
             .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + server + ": " + Http.describe(e, timeout)));
+        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + HttpGate.withoutCredentials(server) + ": " + Http.describe(e, timeout)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GateAnswer(GateResult.errored("interrupted"));
@@ -257,7 +257,7 @@ final class ArgoCdGate implements Gate {
     private GateResult answer(HttpResponse<String> r, String action) {
       int code = r.statusCode();
       String message = messageOf(r.body());
-      String what = "Argo CD at " + server + " answered " + code + " to " + action + " Application " + app;
+      String what = "Argo CD at " + HttpGate.withoutCredentials(server) + " answered " + code + " to " + action + " Application " + app;
       if (code == 401 || code == 403) {
         // Argo CD also answers 403 for an application that does not exist, to hide its name
         return GateResult.failed(what + ": " + message + " (check the token and that the application exists)");
