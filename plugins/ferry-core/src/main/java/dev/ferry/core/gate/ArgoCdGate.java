@@ -66,15 +66,33 @@ final class ArgoCdGate implements Gate {
     return new ArgoCdGate(app, new RestReader(server, app, token, Http.client(insecure), refresh, sync, timeout));
   }
 
-  /** Through the Application resource in {@code namespace} (Argo CD's own, usually {@code argocd}). */
-  static ArgoCdGate resource(Cluster cluster, String namespace, String app) {
+  /** The annotation that asks Argo CD to compare an Application with git now, as {@code argocd app get --refresh} does. */
+  static final String REFRESH_ANNOTATION = "argocd.argoproj.io/refresh";
+
+  /**
+   * Through the Application resource in {@code namespace} (Argo CD's own, usually {@code argocd}).
+   * With {@code refresh} the first read first annotates the Application for a normal refresh.
+   */
+  static ArgoCdGate resource(Cluster cluster, String namespace, String app, boolean refresh) {
     return new ArgoCdGate(app, new Reader() {
       @Override
       public JsonNode read(boolean first) {
         String what = "Application " + namespace + "/" + app;
         try {
-          GenericKubernetesResource resource = cluster.client().genericKubernetesResources(APPLICATIONS)
-              .inNamespace(namespace).withName(app).get();
+          var application = cluster.client().genericKubernetesResources(APPLICATIONS).inNamespace(namespace).withName(app);
+          if (first && refresh) {
+            try {
+              application.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\"" + REFRESH_ANNOTATION + "\":\"normal\"}}}");
+            } catch (KubernetesClientException e) {
+              if (e.getCode() != 404 && e.getCode() != 403) {
+                throw e;
+              }
+              // missing: reported by the read below; not allowed to patch: Argo CD refreshes on its own schedule
+            }
+          }
+          GenericKubernetesResource resource = application.get();
           if (resource == null) {
             throw new GateAnswer(GateResult.failed(what + " not found in " + cluster.describe()));
           }
