@@ -140,7 +140,7 @@ class DeploymentGateAgainstMockServerTest {
         current-context: staging
         """.formatted(client.getMasterUrl()));
     java.util.List<Gate> gates = Gates.fromConfig(java.util.List.of(new dev.ferry.core.config.GateConfig("deployment",
-        Map.of("kubeconfig", kubeconfig.toString(), "context", "staging", "namespace", "shop", "name", "web"),
+        Map.of("kubeconfig", kubeconfig.toString(), "namespace", "shop", "name", "web"),
         dev.ferry.core.SourceLocation.of("ferry.yaml", 3, 9))), "dev", Map.of());
 
     try (Gate gate = gates.get(0)) {
