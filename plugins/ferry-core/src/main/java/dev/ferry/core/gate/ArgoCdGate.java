@@ -66,15 +66,33 @@ final class ArgoCdGate implements Gate {
     return new ArgoCdGate(app, new RestReader(server, app, token, Http.client(insecure), refresh, sync, timeout));
   }
 
-  /** Through the Application resource in {@code namespace} (Argo CD's own, usually {@code argocd}). */
-  static ArgoCdGate resource(Cluster cluster, String namespace, String app) {
+  /** The annotation that asks Argo CD to compare an Application with git now, as {@code argocd app get --refresh} does. */
+  static final String REFRESH_ANNOTATION = "argocd.argoproj.io/refresh";
+
+  /**
+   * Through the Application resource in {@code namespace} (Argo CD's own, usually {@code argocd}).
+   * With {@code refresh} the first read first annotates the Application for a normal refresh.
+   */
+  static ArgoCdGate resource(Cluster cluster, String namespace, String app, boolean refresh) {
     return new ArgoCdGate(app, new Reader() {
       @Override
       public JsonNode read(boolean first) {
         String what = "Application " + namespace + "/" + app;
         try {
-          GenericKubernetesResource resource = cluster.client().genericKubernetesResources(APPLICATIONS)
-              .inNamespace(namespace).withName(app).get();
+          var application = cluster.client().genericKubernetesResources(APPLICATIONS).inNamespace(namespace).withName(app);
+          if (first && refresh) {
+            try {
+              application.patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                  io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\"" + REFRESH_ANNOTATION + "\":\"normal\"}}}");
+            } catch (KubernetesClientException e) {
+              if (e.getCode() != 404 && e.getCode() != 403) {
+                throw e;
+              }
+              // missing: reported by the read below; not allowed to patch: Argo CD refreshes on its own schedule
+            }
+          }
+          GenericKubernetesResource resource = application.get();
           if (resource == null) {
             throw new GateAnswer(GateResult.failed(what + " not found in " + cluster.describe()));
           }
@@ -238,7 +256,7 @@ final class ArgoCdGate implements Gate {
       try {
         return JSON.readTree(r.body());
       } catch (IOException e) {
-        throw new GateAnswer(GateResult.errored("Argo CD at " + server + " answered with invalid JSON for " + app));
+        throw new GateAnswer(GateResult.errored("Argo CD at " + HttpGate.withoutCredentials(server) + " answered with invalid JSON for " + app));
       }
     }
 
@@ -247,7 +265,7 @@ final class ArgoCdGate implements Gate {
         return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token)
             .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + server + ": " + Http.describe(e, timeout)));
+        throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + HttpGate.withoutCredentials(server) + ": " + Http.describe(e, timeout)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new GateAnswer(GateResult.errored("interrupted"));
@@ -257,7 +275,7 @@ final class ArgoCdGate implements Gate {
     private GateResult answer(HttpResponse<String> r, String action) {
       int code = r.statusCode();
       String message = messageOf(r.body());
-      String what = "Argo CD at " + server + " answered " + code + " to " + action + " Application " + app;
+      String what = "Argo CD at " + HttpGate.withoutCredentials(server) + " answered " + code + " to " + action + " Application " + app;
       if (code == 401 || code == 403) {
         // Argo CD also answers 403 for an application that does not exist, to hide its name
         return GateResult.failed(what + ": " + message + " (check the token and that the application exists)");

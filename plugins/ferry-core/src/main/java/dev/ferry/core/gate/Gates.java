@@ -98,7 +98,7 @@ public final class Gates {
           require(s, errors, prefix, "tokenEnv");
           forbid(s, errors, prefix, "with 'server' (REST API)", "kubeconfig", "context", "namespace");
         } else {
-          forbid(s, errors, prefix, "without 'server' (reading the Application resource)", "tokenEnv", "insecure", "refresh", "sync");
+          forbid(s, errors, prefix, "without 'server' (reading the Application resource)", "tokenEnv", "insecure", "sync");
         }
       }
       case "rollout" -> require(s, errors, prefix, "name");
@@ -238,7 +238,7 @@ public final class Gates {
           yield ArgoCdGate.rest(URI.create(str(s, "server")), app, token, bool(s, "insecure", false),
               bool(s, "refresh", true), bool(s, "sync", false));
         }
-        yield ArgoCdGate.resource(cluster(s, env), strOr(s, "namespace", "argocd"), app);
+        yield ArgoCdGate.resource(cluster(s, env), strOr(s, "namespace", "argocd"), app, bool(s, "refresh", true));
       }
       case "rollout" -> new RolloutGate(cluster(s, env), strOr(s, "namespace", "default"), str(s, "name"));
       case "deployment" -> new DeploymentGate(cluster(s, env), strOr(s, "namespace", "default"), str(s, "name"),

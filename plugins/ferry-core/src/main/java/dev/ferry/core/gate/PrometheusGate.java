@@ -208,7 +208,7 @@ final class PrometheusGate implements Gate {
       response = http.send(HttpRequest.newBuilder(uri).timeout(Http.REQUEST_TIMEOUT).GET()
           .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new GateAnswer(GateResult.errored("Prometheus at " + url + ": " + Http.describe(e)));
+      throw new GateAnswer(GateResult.errored("Prometheus at " + HttpGate.withoutCredentials(url) + ": " + Http.describe(e)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GateAnswer(GateResult.errored("interrupted"));
@@ -222,7 +222,7 @@ final class PrometheusGate implements Gate {
     int code = response.statusCode();
     if (code != 200 || !body.path("status").asText().equals("success")) {
       String error = body.path("errorType").asText("") + (body.has("error") ? ": " + body.path("error").asText() : "");
-      String what = "Prometheus at " + url + " answered " + code + " to '" + promql + "'"
+      String what = "Prometheus at " + HttpGate.withoutCredentials(url) + " answered " + code + " to '" + promql + "'"
           + (error.isEmpty() ? "" : ": " + error);
       // 400 bad_data and 422 execution errors will not go away by asking again
       return failOrRetry(code, what);

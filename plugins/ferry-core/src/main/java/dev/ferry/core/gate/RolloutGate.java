@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Passes when an Argo Rollouts Rollout is Healthy on the promoted image: phase {@code Healthy},
+ * Passes when an Argo Rollouts Rollout is Healthy on the promoted image: the controller observed
+ * the current spec, phase {@code Healthy},
  * the pod template runs the promoted image, the stable ReplicaSet is the current pod hash, and
  * every AnalysisRun of the current revision is {@code Successful}. Degraded, aborted, or a failed
  * analysis fails.
@@ -78,6 +79,13 @@ final class RolloutGate implements Gate {
     observed.put("stableRS", stable);
     observed.put("currentPodHash", current);
 
+    // the controller writes the generation it acted on as a string; a status older than the spec
+    // says nothing about the promoted version (very old controllers wrote a hash: not comparable)
+    String observedGeneration = status.path("observedGeneration").asText("");
+    long generation = r.path("metadata").path("generation").asLong(0);
+    if (observedGeneration.matches("\\d+") && Long.parseLong(observedGeneration) < generation) {
+      return GateResult.running(what + " generation " + generation + " not yet observed by the controller", observed);
+    }
     if (status.path("abort").asBoolean(false)) {
       return GateResult.failed(what + " was aborted" + (message.isEmpty() ? "" : ": " + message), observed);
     }

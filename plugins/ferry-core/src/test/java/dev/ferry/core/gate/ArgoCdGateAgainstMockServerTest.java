@@ -66,7 +66,7 @@ class ArgoCdGateAgainstMockServerTest {
   }
 
   Gate gate() {
-    return ArgoCdGate.resource(Cluster.of(client), "argocd", "shop-dev");
+    return ArgoCdGate.resource(Cluster.of(client), "argocd", "shop-dev", false);
   }
 
   @Test
@@ -99,5 +99,16 @@ class ArgoCdGateAgainstMockServerTest {
     GateResult r = gate().check(CONTEXT);
     assertThat(r.status()).isEqualTo(GateStatus.FAILED);
     assertThat(r.reason()).isEqualTo("Application argocd/shop-dev not found in the cluster");
+  }
+
+  @Test
+  void refreshAnnotatesTheApplicationBeforeTheFirstRead() {
+    KubeObjects.put(client, ArgoCdGate.APPLICATIONS, application("Synced", COMMIT, "Healthy", "Succeeded"));
+
+    GateResult r = ArgoCdGate.resource(Cluster.of(client), "argocd", "shop-dev", true).check(CONTEXT);
+
+    assertThat(r.status()).isEqualTo(GateStatus.PASSED);
+    assertThat(client.genericKubernetesResources(ArgoCdGate.APPLICATIONS).inNamespace("argocd").withName("shop-dev").get()
+        .getMetadata().getAnnotations()).containsEntry("argocd.argoproj.io/refresh", "normal");
   }
 }

@@ -119,4 +119,33 @@ class DeploymentGateAgainstMockServerTest {
     assertThat(r.status()).isEqualTo(status);
     assertThat(r.reason()).isEqualTo(reason);
   }
+
+  @org.junit.jupiter.api.Test
+  void readsTheClusterThroughAKubeconfigFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    client.apps().deployments().inNamespace("shop")
+        .resource(Serialization.unmarshal(deployment(NEW, 5, 5, 2, 2, 2, 2, COMPLETE), Deployment.class)).create();
+    java.nio.file.Path kubeconfig = dir.resolve("kubeconfig");
+    java.nio.file.Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: ci
+          user: {token: not-a-real-token}
+        contexts:
+        - name: staging
+          context: {cluster: mock, user: ci, namespace: shop}
+        current-context: staging
+        """.formatted(client.getMasterUrl()));
+    java.util.List<Gate> gates = Gates.fromConfig(java.util.List.of(new dev.ferry.core.config.GateConfig("deployment",
+        Map.of("kubeconfig", kubeconfig.toString(), "namespace", "shop", "name", "web"),
+        dev.ferry.core.SourceLocation.of("ferry.yaml", 3, 9))), "dev", Map.of());
+
+    try (Gate gate = gates.get(0)) {
+      GateResult r = gate.check(CONTEXT);
+      assertThat(r.status()).isEqualTo(GateStatus.PASSED);
+    }
+  }
 }

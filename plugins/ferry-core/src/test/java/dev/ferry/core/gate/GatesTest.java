@@ -32,7 +32,7 @@ class GatesTest {
         Arguments.of("argocd", Map.of("server", "https://argocd.example.com", "app", "shop", "namespace", "argocd"), List.of(
             "ferry.yaml:12:9: gate argocd: missing setting 'tokenEnv'",
             "ferry.yaml:12:9: gate argocd: 'namespace' cannot be used with 'server' (REST API)")),
-        Arguments.of("argocd", Map.of("app", "shop", "sync", "yes"), List.of(
+        Arguments.of("argocd", Map.of("app", "shop", "sync", "yes", "refresh", false), List.of(
             "ferry.yaml:12:9: gate argocd: 'sync' must be true or false",
             "ferry.yaml:12:9: gate argocd: 'sync' cannot be used without 'server' (reading the Application resource)")),
         Arguments.of("argocd", Map.of("server", "argocd.example.com", "app", "shop", "tokenEnv", "T"), List.of(

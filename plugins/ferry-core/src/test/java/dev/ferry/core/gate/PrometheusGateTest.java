@@ -54,7 +54,7 @@ class PrometheusGateTest {
       requests.labelValues("200").inc(10 - errors);
     }, 0, 100, TimeUnit.MILLISECONDS);
     prometheus = LocalPrometheus.start(dir, List.of("127.0.0.1:" + exporter.getPort()));
-    prometheus.awaitSeries(ERROR_RATIO.formatted("3s", "3s"), Duration.ofSeconds(30));
+    prometheus.awaitSeries(ERROR_RATIO.formatted("3s", "3s"), Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -87,14 +87,14 @@ class PrometheusGateTest {
   }
 
   static Verification run(Gate gate) {
-    return new GateRunner(Duration.ofSeconds(20), Duration.ofMillis(500), Duration.ofSeconds(5), Clock.systemUTC(),
+    return new GateRunner(Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(15), Clock.systemUTC(),
         Sleeper.SYSTEM, null).run(List.of(gate), CONTEXT);
   }
 
   @Test
   void gatesPassOnGoodTrafficThenFailWhenTheErrorRateRises() throws Exception {
     errorShare = 0;
-    Verification good = new GateRunner(Duration.ofSeconds(20), Duration.ofMillis(500), Duration.ofSeconds(5),
+    Verification good = new GateRunner(Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(15),
         Clock.systemUTC(), Sleeper.SYSTEM, null).run(List.of(bound(), burnRate()), CONTEXT);
 
     assertThat(good.outcomes()).extracting(GateOutcome::status).containsExactly(GateStatus.PASSED, GateStatus.PASSED);
@@ -103,7 +103,7 @@ class PrometheusGateTest {
 
     errorShare = 0.5;
     // a gate that starts before Prometheus has scraped the errors would rightly pass
-    prometheus.awaitSeries("(" + ERROR_RATIO.formatted("3s", "3s") + ") > 0.2", Duration.ofSeconds(15));
+    prometheus.awaitSeries("(" + ERROR_RATIO.formatted("3s", "3s") + ") > 0.2", Duration.ofSeconds(60));
     Verification badBound = run(bound());
     Verification badBurn = run(burnRate());
 

@@ -202,4 +202,44 @@ class RolloutGateAgainstMockServerTest {
     assertThat(status).containsEntry("abort", true).containsEntry("stableRS", "5c7d9e8f1");
     assertThat(check().status()).isEqualTo(GateStatus.FAILED);
   }
+
+  @Test
+  void aStatusOlderThanTheSpecIsRunning() {
+    KubeObjects.put(client, RolloutGate.ROLLOUTS, rollout("registry.example.com/shop/web:1.4.2", "Healthy",
+        "5c7d9e8f1", "5c7d9e8f1", false, "").replace("observedGeneration: \"4\"", "observedGeneration: \"0\""));
+
+    GateResult r = check();
+
+    assertThat(r.status()).isEqualTo(GateStatus.RUNNING);
+    assertThat(r.reason()).endsWith("not yet observed by the controller");
+  }
+
+  @Test
+  void abortFallsBackToTheResourceWhenThereIsNoStatusSubresource() throws Exception {
+    KubernetesMockServer plain = new KubernetesMockServer(false);
+    plain.init();
+    try (KubernetesClient c = plain.createClient()) {
+      String path = "/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/web";
+      GenericKubernetesResource aborted = KubeObjects.parse(rollout("registry.example.com/shop/web:1.4.2",
+          "Degraded", "5c7d9e8f1", "6d4f8b7c9", true, ""));
+      plain.expect().patch().withPath(path + "/status").andReturn(404,
+          "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}").once();
+      plain.expect().get().withPath(path).andReturn(200, aborted).always();
+      plain.expect().patch().withPath(path).andReturn(200, aborted).once();
+
+      RolloutAbort.abort(c, "shop", "web");
+
+      java.util.List<String> patches = new java.util.ArrayList<>();
+      for (int i = 0; i < plain.getRequestCount(); i++) {
+        var request = plain.takeRequest();
+        if (request.getMethod().equals("PATCH")) {
+          patches.add(request.getPath() + " " + request.getBody().readUtf8());
+        }
+      }
+      assertThat(patches).containsExactly(path + "/status {\"status\":{\"abort\":true}}",
+          path + " {\"status\":{\"abort\":true}}");
+    } finally {
+      plain.destroy();
+    }
+  }
 }
