@@ -81,6 +81,19 @@ class RegistryClientTest {
   }
 
   @Test
+  void streamsALayerToAFileAndVerifiesIt() throws Exception {
+    ImageRef ref = ImageRef.parse(open.host() + "/shop/web:1.4.2");
+    java.nio.file.Path file = dir.resolve("layer.tar.gz");
+    String layer = web.layerDigests().get(0);
+    client(RegistryAccess.anonymous()).blobToFile(ref, layer, file);
+    assertThat(RegistryClient.sha256(java.nio.file.Files.readAllBytes(file))).isEqualTo(layer);
+    assertThatThrownBy(() -> client(RegistryAccess.anonymous()).blobToFile(ref, "sha256:" + "1".repeat(64),
+        dir.resolve("missing.blob")))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("blob sha256:" + "1".repeat(64) + " of " + open.host() + "/shop/web does not exist");
+  }
+
+  @Test
   void anUnknownTagDoesNotExist() {
     ImageRef ref = ImageRef.parse(open.host() + "/shop/web:9.9.9");
     assertThatThrownBy(() -> client(RegistryAccess.anonymous()).resolveDigest(ref))
