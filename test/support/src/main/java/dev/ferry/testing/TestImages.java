@@ -38,6 +38,7 @@ import java.util.zip.GZIPOutputStream;
 public final class TestImages {
 
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
   public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
@@ -49,6 +50,27 @@ public final class TestImages {
   /** A new image with one empty layer to add files to. */
   public static Image image() {
     return new Image();
+  }
+
+  /**
+   * Pushes an OCI image index under {@code tag} naming already-pushed manifests, one per platform
+   * ({@code "linux/amd64"} → the manifest digest and size from {@link Image#pushDetailed}); returns
+   * the index digest.
+   */
+  public static String pushIndex(String host, String repository, String tag, Map<String, Pushed> platforms) {
+    ObjectNode index = JSON.createObjectNode();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", OCI_INDEX);
+    ArrayNode manifests = index.putArray("manifests");
+    platforms.forEach((platform, pushed) -> {
+      String[] p = platform.split("/");
+      ObjectNode m = manifests.addObject();
+      m.put("mediaType", OCI_MANIFEST).put("digest", pushed.digest()).put("size", pushed.manifestSize());
+      m.putObject("platform").put("os", p[0]).put("architecture", p[1]);
+    });
+    byte[] body = bytes(index);
+    new Registry("http://" + host, repository, null).putManifest(tag, body, OCI_INDEX);
+    return sha256(body);
   }
 
   /** What a push made: the manifest digest and the blobs. */
@@ -190,7 +212,7 @@ public final class TestImages {
       manifest.putObject("config").put("mediaType", OCI_CONFIG).put("digest", configDigest).put("size", config.length);
       manifest.set("layers", layerDescriptors);
       byte[] body = bytes(manifest);
-      registry.putManifest(tag, body);
+      registry.putManifest(tag, body, OCI_MANIFEST);
       return new Pushed(sha256(body), configDigest, layerDigests, body.length);
     }
 
@@ -339,9 +361,9 @@ public final class TestImages {
       return digest;
     }
 
-    void putManifest(String tag, byte[] body) {
+    void putManifest(String tag, byte[] body, String mediaType) {
       HttpResponse<String> put = send(HttpRequest.newBuilder(URI.create(base + "/v2/" + repository + "/manifests/" + tag))
-          .header("Content-Type", OCI_MANIFEST)
+          .header("Content-Type", mediaType)
           .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
       expect(put, 201, "put manifest " + repository + ":" + tag);
     }

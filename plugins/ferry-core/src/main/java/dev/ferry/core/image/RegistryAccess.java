@@ -24,9 +24,11 @@ import java.util.Optional;
  *
  * <p>Credentials come from {@code ~/.docker/config.json} ({@code auths.<host>.auth}, base64 of
  * {@code user:password}; {@code DOCKER_CONFIG} names another folder), per host; and from
- * {@code FERRY_REGISTRY_USER} / {@code FERRY_REGISTRY_PASSWORD}, offered to hosts that the Docker
- * configuration does not name. They are sent only when a registry challenges for them, and never
- * appear in messages, logs or {@link #toString()}.
+ * {@code FERRY_REGISTRY_USER} / {@code FERRY_REGISTRY_PASSWORD}, offered to the hosts listed in
+ * {@code FERRY_REGISTRY_HOST} or, when that is not set, to every host that the Docker configuration
+ * does not name (set it so that these credentials never reach another registry, such as Docker
+ * Hub's token service for a public base image). They are sent only when a registry challenges for
+ * them, and never appear in messages, logs or {@link #toString()}.
  *
  * <pre>{@code
  * RegistryAccess access = RegistryAccess.fromEnvironment(System.getenv())
@@ -42,6 +44,8 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
   public static final String USER_ENV = "FERRY_REGISTRY_USER";
   /** The environment variable holding the registry password or token. */
   public static final String PASSWORD_ENV = "FERRY_REGISTRY_PASSWORD";
+  /** Comma-separated {@code host[:port]} list the environment credentials are for (else: any host). */
+  public static final String HOST_ENV = "FERRY_REGISTRY_HOST";
   /** Comma-separated {@code host[:port]} list reached over plain HTTP. */
   public static final String INSECURE_ENV = "FERRY_INSECURE_REGISTRIES";
 
@@ -94,9 +98,20 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
     }
     String user = env.get(USER_ENV);
     String password = env.get(PASSWORD_ENV);
-    Credentials fallback = user != null && !user.isEmpty() && password != null
+    Credentials fromEnv = user != null && !user.isEmpty() && password != null
         ? new Credentials(user, password) : null;
-    return new RegistryAccess(hosts, fallback);
+    String only = env.getOrDefault(HOST_ENV, "").trim();
+    if (fromEnv == null || only.isEmpty()) {
+      return new RegistryAccess(hosts, fromEnv);
+    }
+    for (String h : only.split(",")) {
+      String host = normalise(h.trim());
+      if (!host.isEmpty()) {
+        Host old = hosts.get(host);
+        hosts.put(host, new Host(old != null && old.insecure(), fromEnv));
+      }
+    }
+    return new RegistryAccess(hosts, null);
   }
 
   /** A copy with {@code host} set: plain HTTP allowed or not, and its credentials (user may be null). */

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.RefusedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -99,7 +102,7 @@ public final class RegistryClient {
    */
   public String resolveDigest(ImageRef ref) {
     URI uri = manifestUri(ref);
-    Response head = send(ref, "HEAD", uri, ACCEPT, "image " + ref);
+    Response head = send(ref, "HEAD", uri, ACCEPT, "image " + ref, null);
     String digest = head.header("Docker-Content-Digest");
     if (head.status() == 200 && digest != null && !digest.isBlank()) {
       if (ref.digest() != null && !ref.digest().equals(digest)) {
@@ -118,7 +121,7 @@ public final class RegistryClient {
    * @throws RefusedException when the image does not exist or the registry refuses the credentials
    */
   public Manifest manifest(ImageRef ref) {
-    Response r = send(ref, "GET", manifestUri(ref), ACCEPT, "image " + ref);
+    Response r = send(ref, "GET", manifestUri(ref), ACCEPT, "image " + ref, null);
     String computed = sha256(r.body());
     String stated = r.header("Docker-Content-Digest");
     String expected = ref.digest() != null ? ref.digest() : stated;
@@ -162,14 +165,50 @@ public final class RegistryClient {
    * @throws RefusedException when the blob does not exist
    */
   public byte[] blob(ImageRef ref, String digest) {
-    URI uri = URI.create(access.baseUrl(ref.effectiveRegistry()) + "/v2/" + ref.effectiveRepository()
-        + "/blobs/" + digest);
-    Response r = send(ref, "GET", uri, "*/*", "blob " + digest + " of " + ref.name());
+    Response r = send(ref, "GET", blobUri(ref, digest), "*/*", "blob " + digest + " of " + ref.name(), null);
     if (digest.startsWith("sha256:") && !sha256(r.body()).equals(digest)) {
       throw new ExternalException("registry " + ref.effectiveRegistry() + " served blob " + digest
           + " of " + ref.name() + " with a different sha256: " + sha256(r.body()));
     }
     return r.body();
+  }
+
+  /**
+   * Streams the blob {@code digest} into {@code file} (for layers too large to hold in memory) and
+   * verifies it; the file is deleted when the digest does not match.
+   *
+   * @throws RefusedException when the blob does not exist
+   */
+  public Path blobToFile(ImageRef ref, String digest, Path file) {
+    send(ref, "GET", blobUri(ref, digest), "*/*", "blob " + digest + " of " + ref.name(), file);
+    if (digest.startsWith("sha256:")) {
+      String actual;
+      try (InputStream in = Files.newInputStream(file)) {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[65536];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+          sha.update(buffer, 0, n);
+        }
+        actual = "sha256:" + HexFormat.of().formatHex(sha.digest());
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new ExternalException("cannot read back blob " + digest + " from " + file + ": " + e.getMessage(), e);
+      }
+      if (!actual.equals(digest)) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // the caller's temporary file; nothing more to do
+        }
+        throw new ExternalException("registry " + ref.effectiveRegistry() + " served blob " + digest
+            + " of " + ref.name() + " with a different sha256: " + actual);
+      }
+    }
+    return file;
+  }
+
+  private URI blobUri(ImageRef ref, String digest) {
+    return URI.create(access.baseUrl(ref.effectiveRegistry()) + "/v2/" + ref.effectiveRepository()
+        + "/blobs/" + digest);
   }
 
   /** {@code sha256:<hex>} of {@code bytes}. */
@@ -212,14 +251,14 @@ public final class RegistryClient {
   }
 
   /** Sends with retries and authentication; returns a 2xx answer or throws the user's error. */
-  private Response send(ImageRef ref, String method, URI uri, String accept, String what) {
+  private Response send(ImageRef ref, String method, URI uri, String accept, String what, Path saveTo) {
     String registry = ref.effectiveRegistry();
     String key = registry + "/" + ref.effectiveRepository();
     boolean challenged = false;
     URI target = uri;
     for (int redirects = 0; ; ) {
       String auth = target.getHost().equals(uri.getHost()) ? authorizations.get(key) : null;
-      Response r = exchange(method, target, accept, auth, registry);
+      Response r = exchange(method, target, accept, auth, registry, saveTo);
       int s = r.status();
       if (s >= 200 && s < 300) {
         return r;
@@ -296,7 +335,7 @@ public final class RegistryClient {
           + tokenUri.getHost() + "), which Ferry refuses for a secure registry");
     }
     Response r = exchange("GET", tokenUri, "application/json",
-        credentials.map(RegistryAccess.Credentials::basicHeader).orElse(null), registry);
+        credentials.map(RegistryAccess.Credentials::basicHeader).orElse(null), registry, null);
     if (r.status() == 401 || r.status() == 403) {
       throw refusedCredentials(registry, "image " + ref);
     }
@@ -319,7 +358,13 @@ public final class RegistryClient {
   }
 
   /** One HTTP exchange, retried on connection failures, 429 and 5xx. */
-  private Response exchange(String method, URI uri, String accept, String authorization, String registry) {
+  private Response exchange(String method, URI uri, String accept, String authorization, String registry,
+      Path saveTo) {
+    // a successful answer goes to saveTo when given; errors and redirects stay in memory to be read
+    HttpResponse.BodyHandler<byte[]> handler = saveTo == null ? HttpResponse.BodyHandlers.ofByteArray()
+        : info -> info.statusCode() / 100 == 2
+            ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(saveTo), p -> new byte[0])
+            : HttpResponse.BodySubscribers.ofByteArray();
     IOException last = null;
     int lastStatus = 0;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -334,7 +379,7 @@ public final class RegistryClient {
         b.header("Authorization", authorization);
       }
       try {
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(b.build(), handler);
         if (r.statusCode() == 429 || r.statusCode() >= 500) {
           lastStatus = r.statusCode();
           continue;

@@ -58,6 +58,18 @@ class RegistryAccessTest {
   }
 
   @Test
+  void environmentCredentialsCanBeLimitedToNamedHosts() {
+    RegistryAccess access = RegistryAccess.fromEnvironment(env(
+        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "pw",
+        "FERRY_REGISTRY_HOST", "registry.example.com, registry.internal:5000",
+        "FERRY_INSECURE_REGISTRIES", "registry.internal:5000"));
+    assertThat(access.credentials("registry.example.com").orElseThrow().user()).isEqualTo("ci");
+    assertThat(access.credentials("registry.internal:5000").orElseThrow().user()).isEqualTo("ci");
+    assertThat(access.insecure("registry.internal:5000")).isTrue();
+    assertThat(access.credentials("docker.io")).isEmpty();
+  }
+
+  @Test
   void aMalformedDockerConfigIsBadInput() throws Exception {
     dockerConfig("{not json");
     assertThatThrownBy(() -> RegistryAccess.fromEnvironment(env()))

@@ -81,6 +81,38 @@ class RegistryClientTest {
   }
 
   @Test
+  void streamsALayerToAFileAndVerifiesIt() throws Exception {
+    ImageRef ref = ImageRef.parse(open.host() + "/shop/web:1.4.2");
+    java.nio.file.Path file = dir.resolve("layer.tar.gz");
+    String layer = web.layerDigests().get(0);
+    client(RegistryAccess.anonymous()).blobToFile(ref, layer, file);
+    assertThat(RegistryClient.sha256(java.nio.file.Files.readAllBytes(file))).isEqualTo(layer);
+    assertThatThrownBy(() -> client(RegistryAccess.anonymous()).blobToFile(ref, "sha256:" + "1".repeat(64),
+        dir.resolve("missing.blob")))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("blob sha256:" + "1".repeat(64) + " of " + open.host() + "/shop/web does not exist");
+  }
+
+  @Test
+  void anIndexResolvesToItsOwnDigestAndToThePlatformsManifest() {
+    TestImages.Pushed arm = TestImages.image().file("arch", "arm64").architecture("arm64")
+        .pushDetailed(open.host(), "shop/multi", "arm64", null, null);
+    TestImages.Pushed amd = TestImages.image().file("arch", "amd64")
+        .pushDetailed(open.host(), "shop/multi", "amd64", null, null);
+    String index = TestImages.pushIndex(open.host(), "shop/multi", "2.0",
+        new java.util.LinkedHashMap<>(java.util.Map.of("linux/arm64", arm, "linux/amd64", amd)));
+    ImageRef ref = ImageRef.parse(open.host() + "/shop/multi:2.0");
+    RegistryClient registry = client(RegistryAccess.anonymous());
+    assertThat(registry.resolveDigest(ref)).isEqualTo(index);
+    assertThat(registry.manifest(ref).isIndex()).isTrue();
+    assertThat(registry.imageManifest(ref, "linux", "arm64").digest()).isEqualTo(arm.digest());
+    assertThat(registry.imageManifest(ref, "linux", "amd64").digest()).isEqualTo(amd.digest());
+    assertThatThrownBy(() -> registry.imageManifest(ref, "linux", "s390x"))
+        .isInstanceOf(RefusedException.class)
+        .hasMessage("image " + ref + " has no manifest for linux/s390x");
+  }
+
+  @Test
   void anUnknownTagDoesNotExist() {
     ImageRef ref = ImageRef.parse(open.host() + "/shop/web:9.9.9");
     assertThatThrownBy(() -> client(RegistryAccess.anonymous()).resolveDigest(ref))

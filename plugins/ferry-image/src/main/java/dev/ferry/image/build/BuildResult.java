@@ -13,6 +13,6 @@ import java.util.Map;
  */
 public record BuildResult(String image, String digest, long size, String builder, Map<String, String> labels) {
   public BuildResult {
-    labels = Map.copyOf(labels);
+    labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels)); // keep their order
   }
 }

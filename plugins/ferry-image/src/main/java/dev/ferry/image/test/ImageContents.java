@@ -6,9 +6,11 @@ import dev.ferry.core.ExternalException;
 import dev.ferry.core.RefusedException;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.image.RegistryClient;
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -69,22 +71,41 @@ public record ImageContents(String digest, JsonNode config, Map<String, ImageFil
       if (mediaType.contains("foreign") || mediaType.contains("nondistributable")) {
         continue; // Windows base layers are not served by the registry
       }
-      byte[] blob = registry.blob(ref, digest);
+      Path tmp = null;
       try {
-        apply(files, open(blob), contentPaths);
+        // layers go through a temporary file: a large image must not need its size in memory
+        tmp = Files.createTempFile("ferry-layer", ".blob");
+        registry.blobToFile(ref, digest, tmp);
+        try (InputStream in = open(tmp)) {
+          apply(files, in, contentPaths);
+        }
       } catch (IOException e) {
         throw new ExternalException("cannot read layer " + digest + " of " + ref + ": " + e.getMessage(), e);
+      } finally {
+        deleteQuietly(tmp);
       }
     }
     return new ImageContents(manifest.digest(), config.path("config"), files);
   }
 
-  private static InputStream open(byte[] blob) throws IOException {
+  private static InputStream open(Path blob) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(blob), 65536);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
     // gzip starts with 1f 8b; an uncompressed layer is a plain tar
-    if (blob.length > 2 && (blob[0] & 0xff) == 0x1f && (blob[1] & 0xff) == 0x8b) {
-      return new GZIPInputStream(new ByteArrayInputStream(blob), 65536);
+    return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 65536) : in;
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a temporary file left behind is harmless
+      }
     }
-    return new ByteArrayInputStream(blob);
   }
 
   /** Applies one layer's entries on top of {@code files}. */
