@@ -191,6 +191,12 @@ function renderSummary(command, args, exitCode, json) {
         table(['service', 'commit'], [[args[args.indexOf('--env') + 2], json.commit ? code(json.commit) : '']]);
     case 'status':
       return `${title}\n\n` + statusSection(json);
+    case 'scan': {
+      const blocking = Array.isArray(json.blocking) ? json.blocking : [];
+      const verdict = json.blocked || json.passed === false ? `**blocked**: ${blocking.length} blocking findings` : 'passed';
+      return `${title}: ${code(json.image || '')} ${verdict}\n\n` + table(['finding', 'package', 'severity', 'fixed in', 'why'],
+        blocking.map((f) => [f.id, f.package, f.severity, f.fixedVersion, f.why]));
+    }
     default:
       return `${title}\n\n` + table(['field', 'value'], Object.entries(json)
         .filter(([, v]) => typeof v !== 'object' || v === null)
@@ -214,7 +220,7 @@ function annotateResult(command, json) {
       }
     }
   }
-  if (json.blocked) {
+  if (command === 'scan' && (json.blocked || json.passed === false)) {
     annotate('error', `${(json.blocking || []).length} blocking findings`, { title: 'ferry scan' });
   }
 }

@@ -121,6 +121,22 @@ class FerryActionScriptTest {
   }
 
   @Test
+  void aBlockedScanListsTheBlockingFindings() throws Exception {
+    // given
+    ferryAnswers(1, Map.of("image", "registry.example.com/shop/web:1.4.2", "passed", false, "blocking", List.of(
+        Map.of("id", "CVE-2026-0001", "package", "openssl", "severity", "CRITICAL", "fixedVersion", "3.0.15",
+            "why", "CRITICAL with a fix"))));
+    runner.input("command", "scan").input("args", "--image\nregistry.example.com/shop/web:1.4.2");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(ferryArgs()).containsExactly("scan", "--image", "registry.example.com/shop/web:1.4.2", "--json");
+    assertThat(runner.summary()).contains("**blocked**: 1 blocking findings", "| CVE-2026-0001 | openssl | CRITICAL | 3.0.15 |");
+    assertThat(run.stdout()).contains("::error title=ferry scan::1 blocking findings");
+  }
+
+  @Test
   void statusIsATableOfServicesByEnvironment() throws Exception {
     // given
     ferryAnswers(0, Map.of("environments", List.of(
