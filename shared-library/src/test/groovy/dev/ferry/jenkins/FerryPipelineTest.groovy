@@ -108,12 +108,15 @@ class FerryPipelineTest extends FerryStepTestCase {
   void aGateThatFerryAlreadyRolledBackIsNotRolledBackTwice() {
     // given
     gatesPass()
-    respond('verify', 1, [environment: 'staging', passed: false, rolledBack: true,
-                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']]])
+    respond('verify', 1, [environment: 'staging', passed: false, commit: 'c1', images: [web: 'web:1.4.2'],
+                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']],
+                          rollbacks: [[id: 'rb-1', environment: 'staging', service: 'web', blocked: 'web:1.4.2',
+                                       restored: 'web:1.4.1', commit: 'r2', noop: false, reason: 'gate k8s web failed']]])
     // when
-    failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
+    PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
     // then
     assert !ferryCalls.any { it.args[0] == 'rollback' }
+    assert e.message == 'staging: gate k8s web failed: CrashLoopBackOff; rolled back'
   }
 
   @Test
