@@ -14,7 +14,7 @@
  */
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryPipeline', config, ['config', 'services', 'builder', 'scan', 'scanPolicy', 'to',
-      'approvers', 'approvalTimeout', 'verifyTimeout', 'message', 'credentials'])
+      'approvers', 'approvalTimeout', 'verifyTimeout', 'message', 'noResolve', 'credentials'])
   ferryCli.requireKeys('ferryPipeline', config, ['services'])
   if (!(config.services instanceof Map)) {
     error("ferryPipeline: 'services' maps service names to an image or to [context:, image:, testSpec:]")
@@ -74,6 +74,9 @@ def call(Map config = [:]) {
       if (config.message) {
         promote.message = config.message
       }
+      if (config.noResolve) {
+        promote.noResolve = true
+      }
       if (requiresApproval(environment)) {
         promote.approval = true
         promote.approvers = config.approvers ?: environment.approvers
@@ -86,7 +89,7 @@ def call(Map config = [:]) {
         stopped = "${name}: promotion not approved".toString()
       }
     }
-    if (stopped == null && (environment.gates ?: 0) > 0) {
+    if (stopped == null) {
       Map verification = null
       stage("Verify ${name}") {
         Map verify = [config: ferryYaml, env: name, services: names, failOnGate: false, credentials: credentials]
@@ -97,7 +100,9 @@ def call(Map config = [:]) {
       }
       if (!verification.passed) {
         String reason = ferryVerify.failureMessage(name, verification.verification instanceof Map ? verification.verification : verification, false)
-        if (!verification.rolledBack && environment.rollback == 'auto') {
+        if (ferryVerify.rolledBackOf(verification)) {
+          reason = "${reason}; rolled back"
+        } else if (environment.rollback == 'auto') {
           stage("Roll back ${name}") {
             for (int i = 0; i < names.size(); i++) {
               ferryRollback(config: ferryYaml, env: name, service: names[i], reason: reason, credentials: credentials)

@@ -51,7 +51,7 @@ def call(Map config = [:]) {
   Map result = ferryCli.run(args, config.credentials as List)
   if (result.exitCode == 1 && result.json?.verification && result.json.verification.passed == false) {
     String message = ferryVerify.failureMessage(config.to as String, result.json.verification as Map,
-        result.json.rolledBack as Boolean)
+        ferryVerify.rolledBackOf(result.json))
     currentBuild.description = message
     error(message)
   }

@@ -24,7 +24,7 @@ def call(Map config = [:]) {
   ferryCli.recordReports([junitFile], junitFile)
   Map verification = verificationOf(result.json)
   if (result.exitCode == 1 && verification != null) {
-    String message = failureMessage(config.env as String, verification, result.json.rolledBack as Boolean)
+    String message = failureMessage(config.env as String, verification, rolledBackOf(result.json))
     echo(message)
     currentBuild.description = message
     currentBuild.result = 'FAILURE'
@@ -53,6 +53,19 @@ Map verificationOf(Map json) {
     return json.verification as Map
   }
   return json.outcomes != null || json.passed != null ? json : null
+}
+
+/** Whether ferry rolled back already: promote says rolledBack, verify lists its rollbacks. */
+@NonCPS
+boolean rolledBackOf(Map json) {
+  if (json == null) {
+    return false
+  }
+  if (json.rolledBack == true) {
+    return true
+  }
+  Map verification = json.verification instanceof Map ? json.verification as Map : json
+  return verification.rollbacks instanceof List && !(verification.rollbacks as List).isEmpty()
 }
 
 /** "staging: gate argocd failed: app shop-staging is Degraded; rolled back". */

@@ -141,19 +141,30 @@ function verificationOf(json) {
 }
 
 function statusSection(json) {
-  const envs = Array.isArray(json.environments) ? json.environments : [];
-  const services = new Set();
-  const imageOf = (env, svc) => {
-    const entry = env.services && !Array.isArray(env.services) ? env.services[svc] : null;
-    if (entry == null) return '';
-    return typeof entry === 'string' ? entry : (entry.image || entry.tag || JSON.stringify(entry));
+  // ferry status: {environments: [names], cells: [{service, environment, image, state, ...}], blocks: [...]}
+  const envs = Array.isArray(json.environments) ? json.environments.map((e) => (typeof e === 'string' ? e : e.name)) : [];
+  const cells = Array.isArray(json.cells) ? json.cells : [];
+  if (envs.length === 0 || cells.length === 0) return '```json\n' + JSON.stringify(json, null, 2) + '\n```\n';
+  const services = [...new Set(cells.map((c) => c.service))];
+  const at = (svc, env) => {
+    const c = cells.find((x) => x.service === svc && x.environment === env);
+    if (!c || !c.image) return '';
+    const image = String(c.image).split('@')[0];
+    return c.state ? `${image} (${c.state})` : image;
   };
-  for (const env of envs) {
-    if (env.services && !Array.isArray(env.services)) Object.keys(env.services).forEach((s) => services.add(s));
+  let md = table(['service', ...envs], services.map((svc) => [svc, ...envs.map((env) => at(svc, env))]));
+  const blocks = Array.isArray(json.blocks) ? json.blocks : [];
+  if (blocks.length) {
+    md += '\n**Blocked**\n\n' + table(['environment', 'service', 'image', 'reason'],
+      blocks.map((b) => [b.environment, b.service, code(b.image), b.reason]));
   }
-  if (envs.length === 0 || services.size === 0) return '```json\n' + JSON.stringify(json, null, 2) + '\n```\n';
-  const names = envs.map((e) => e.name);
-  return table(['service', ...names], [...services].map((svc) => [svc, ...envs.map((e) => imageOf(e, svc))]));
+  return md;
+}
+
+function rollbacksSection(rollbacks) {
+  if (!Array.isArray(rollbacks) || rollbacks.length === 0) return '';
+  return '\n**Rolled back**\n\n' + table(['service', 'restored', 'blocked', 'commit'],
+    rollbacks.map((r) => [r.service, code(r.restored), code(r.blocked), r.commit ? code(r.commit) : '']));
 }
 
 function renderSummary(command, args, exitCode, json) {
@@ -181,16 +192,26 @@ function renderSummary(command, args, exitCode, json) {
       if (facts.length) md += '\n' + facts.join(', ') + '\n';
       if (Array.isArray(json.files) && json.files.length) md += '\nFiles: ' + json.files.map(code).join(', ') + '\n';
       md += gatesSection(json.verification);
-      if (json.rolledBack) md += `\n**Rolled back** ${code(env)} after a failed gate.\n`;
+      if (json.verification && Array.isArray(json.verification.rollbacks) && json.verification.rollbacks.length) {
+        md += rollbacksSection(json.verification.rollbacks);
+      } else if (json.rolledBack) {
+        md += `\n**Rolled back** ${code(env)} after a failed gate.\n`;
+      }
       return md;
     }
     case 'verify':
-      return `${title}: ${code(json.environment || '')}\n` + gatesSection(verificationOf(json));
+      return `${title}: ${code(json.environment || '')}\n` + gatesSection(verificationOf(json)) + rollbacksSection(json.rollbacks);
     case 'rollback':
-      return `${title}: ${code(json.environment || '')}\n\n` +
-        table(['service', 'commit'], [[args[args.indexOf('--env') + 2], json.commit ? code(json.commit) : '']]);
+      return `${title}: ${code(json.environment || '')}\n` + rollbacksSection([json]) +
+        (json.reason ? `\nReason: ${cell(json.reason)}\n` : '');
     case 'status':
       return `${title}\n\n` + statusSection(json);
+    case 'scan': {
+      const blocking = Array.isArray(json.blocking) ? json.blocking : [];
+      const verdict = json.blocked || json.passed === false ? `**blocked**: ${blocking.length} blocking findings` : 'passed';
+      return `${title}: ${code(json.image || '')} ${verdict}\n\n` + table(['finding', 'package', 'severity', 'fixed in', 'why'],
+        blocking.map((f) => [f.id, f.package, f.severity, f.fixedVersion, f.why]));
+    }
     default:
       return `${title}\n\n` + table(['field', 'value'], Object.entries(json)
         .filter(([, v]) => typeof v !== 'object' || v === null)
@@ -214,7 +235,7 @@ function annotateResult(command, json) {
       }
     }
   }
-  if (json.blocked) {
+  if (command === 'scan' && (json.blocked || json.passed === false)) {
     annotate('error', `${(json.blocking || []).length} blocking findings`, { title: 'ferry scan' });
   }
 }

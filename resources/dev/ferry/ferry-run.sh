@@ -8,6 +8,7 @@
 #   FERRY_JAR   the ferry CLI jar (install-ferry.sh prints it)
 #   FERRY_OUT   file that receives ferry's stdout (the --json document); stderr goes to the log
 #   FERRY_JAVA  java executable (default: java on the PATH, or $JAVA_HOME/bin/java)
+# Creates the folders of the report files named by --junit, --sarif and --markdown.
 # Exits with ferry's exit code.
 set -euo pipefail
 
@@ -26,6 +27,15 @@ for ((i = 0; i < FERRY_ARGC; i++)); do
   var="FERRY_ARG_$i"
   [ "${!var+set}" = set ] || { echo "ferry-run: $var is not set" >&2; exit 2; }
   args+=("${!var}")
+done
+
+# ferry writes report files but does not create their folders (ferry-reports/...): make them here.
+for ((i = 0; i + 1 < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --junit | --sarif | --markdown)
+      mkdir -p -- "$(dirname -- "${args[$((i + 1))]}")"
+      ;;
+  esac
 done
 
 set +e

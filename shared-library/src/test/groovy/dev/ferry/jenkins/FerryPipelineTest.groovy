@@ -45,10 +45,10 @@ class FerryPipelineTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryPipeline', [services: SERVICES, scanPolicy: 'scan-policy.yaml'])
     // then
-    assert stages == ['Build', 'Scan', 'Test', 'Promote to dev', 'Promote to staging', 'Verify staging',
+    assert stages == ['Build', 'Scan', 'Test', 'Promote to dev', 'Verify dev', 'Promote to staging', 'Verify staging',
                       'Promote to prod', 'Verify prod']
-    assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'promote', 'verify',
-                                          'promote', 'verify']
+    assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'verify', 'promote',
+                                          'verify', 'promote', 'verify']
     assert argsOf('scan')[1..2] == ['--image', "${BUILT}@${DIGEST}".toString()]
     assert argsOf('promote')[3] == "web=${BUILT}@${DIGEST}".toString()
     assert promotedTo() == ['dev', 'staging', 'prod']
@@ -89,6 +89,7 @@ class FerryPipelineTest extends FerryStepTestCase {
   @Test
   void aFailedGateRollsBackAndStopsThePromotion() {
     // given
+    gatesPass()
     respond('verify', 1, [environment: 'staging', passed: false,
                           outcomes: [[gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01']]])
     // when
@@ -106,12 +107,16 @@ class FerryPipelineTest extends FerryStepTestCase {
   @Test
   void aGateThatFerryAlreadyRolledBackIsNotRolledBackTwice() {
     // given
-    respond('verify', 1, [environment: 'staging', passed: false, rolledBack: true,
-                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']]])
+    gatesPass()
+    respond('verify', 1, [environment: 'staging', passed: false, commit: 'c1', images: [web: 'web:1.4.2'],
+                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']],
+                          rollbacks: [[id: 'rb-1', environment: 'staging', service: 'web', blocked: 'web:1.4.2',
+                                       restored: 'web:1.4.1', commit: 'r2', noop: false, reason: 'gate k8s web failed']]])
     // when
-    failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
+    PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
     // then
     assert !ferryCalls.any { it.args[0] == 'rollback' }
+    assert e.message == 'staging: gate k8s web failed: CrashLoopBackOff; rolled back'
   }
 
   @Test

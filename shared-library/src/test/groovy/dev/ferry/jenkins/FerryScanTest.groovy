@@ -33,7 +33,8 @@ class FerryScanTest extends FerryStepTestCase {
   @Test
   void blockingFindingsFailTheBuildAfterTheReportsAreArchived() {
     // given
-    respondWritingReports(1, [blocked: true, findings: 5, blocking: [[id: 'CVE-2026-0001'], [id: 'CVE-2026-0002']]])
+    respondWritingReports(1, [image: 'registry.example.com/shop/web:1.4.2', passed: false, failOn: 'HIGH',
+                              blocking: [[id: 'CVE-2026-0001'], [id: 'CVE-2026-0002']], counts: [critical: 2]])
     // when
     PipelineError e = failStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2'])
     // then

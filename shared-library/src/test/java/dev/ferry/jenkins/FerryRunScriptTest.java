@@ -41,6 +41,18 @@ class FerryRunScriptTest {
   }
 
   @Test
+  void createsTheFoldersOfReportFiles() throws Exception {
+    // given
+    List<String> args = List.of("verify", "--junit", "reports/gates/verify-junit.xml", "--sarif", "$(id)/scan.sarif");
+    // when
+    ScriptRun run = ScriptRun.bash(SCRIPT, launcherEnv(args, dir.resolve("out.bin"), 0), dir);
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(dir.resolve("reports/gates")).isDirectory();
+    assertThat(dir.resolve("$(id)")).isDirectory();
+  }
+
+  @Test
   void exitsWithTheProgramsExitCode() throws Exception {
     // when
     ScriptRun run = ScriptRun.bash(SCRIPT, launcherEnv(List.of("verify"), dir.resolve("out.bin"), 3), dir);

@@ -121,29 +121,49 @@ class FerryActionScriptTest {
   }
 
   @Test
+  void aBlockedScanListsTheBlockingFindings() throws Exception {
+    // given
+    ferryAnswers(1, Map.of("image", "registry.example.com/shop/web:1.4.2", "passed", false, "blocking", List.of(
+        Map.of("id", "CVE-2026-0001", "package", "openssl", "severity", "CRITICAL", "fixedVersion", "3.0.15",
+            "why", "CRITICAL with a fix"))));
+    runner.input("command", "scan").input("args", "--image\nregistry.example.com/shop/web:1.4.2");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(ferryArgs()).containsExactly("scan", "--image", "registry.example.com/shop/web:1.4.2", "--json");
+    assertThat(runner.summary()).contains("**blocked**: 1 blocking findings", "| CVE-2026-0001 | openssl | CRITICAL | 3.0.15 |");
+    assertThat(run.stdout()).contains("::error title=ferry scan::1 blocking findings");
+  }
+
+  @Test
   void statusIsATableOfServicesByEnvironment() throws Exception {
     // given
-    ferryAnswers(0, Map.of("environments", List.of(
-        Map.of("name", "dev", "services", Map.of("web", Map.of("image", "web:1.5.0"))),
-        Map.of("name", "prod", "services", Map.of("web", Map.of("image", "web:1.4.2"))))));
+    ferryAnswers(0, Map.of("environments", List.of("dev", "prod"), "cells", List.of(
+        Map.of("service", "web", "environment", "dev", "image", "web:1.5.0@sha256:" + "1".repeat(64), "state", "verified"),
+        Map.of("service", "web", "environment", "prod", "image", "web:1.4.2", "state", "pending")),
+        "blocks", List.of(Map.of("environment", "prod", "service", "web", "image", "web:1.4.1", "reason", "gate failed"))));
     runner.input("command", "status");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 | web:1.4.2 |");
+    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 (verified) | web:1.4.2 (pending) |",
+        "| prod | web | `web:1.4.1` | gate failed |");
   }
 
   @Test
   void aMultiLineResultSurvivesTheOutputFile() throws Exception {
     // given
-    ferryAnswers(0, Map.of("environment", "dev", "commit", "c1", "message", "line one\nline two\nEOF\n"));
+    ferryAnswers(0, Map.of("id", "rb-1", "environment", "dev", "service", "web", "blocked", "web:1.4.2", "restored", "web:1.4.1",
+        "commit", "c1", "noop", false, "reason", "line one\nline two\nEOF\n"));
     runner.input("command", "rollback").input("env", "dev").input("services", "web");
     // when
     runner.run("run");
     // then
-    assertThat(new ObjectMapper().readTree(runner.outputs().get("result")).get("message").asText())
+    assertThat(new ObjectMapper().readTree(runner.outputs().get("result")).get("reason").asText())
         .isEqualTo("line one\nline two\nEOF\n");
+    assertThat(runner.summary()).contains("| web | `web:1.4.1` | `web:1.4.2` | `c1` |");
     assertThat(ferryArgs()).containsExactly("rollback", "-c", "ferry.yaml", "--env", "dev", "web", "--json");
   }
 
