@@ -876,11 +876,11 @@ public final class EnvRepo implements AutoCloseable {
         || lower.contains("no such repository")
         || lower.contains("not a git repository") || lower.contains("does not appear to be a git repository")) {
       return new InputException(shownUrl + " is not a git repository (or does not exist): " + msg, null,
-          "check the repository URL in ferry.yaml", e);
+          "check the repository URL in ferry.yaml", null);
     }
     if (e instanceof NotSupportedException) {
       return new InputException("cannot reach " + shownUrl + ": " + msg, null,
-          "use an https, http, ssh or git:// URL, or a local path", e);
+          "use an https, http, ssh or git:// URL, or a local path", null);
     }
     if (lower.contains("remote does not have") && lower.contains(remote.branch())) {
       try {
