@@ -63,7 +63,9 @@ public final class PromoteCommand implements Callable<Integer> {
       console.result(json(result.promotion(), result), null);
       result.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: " + f
           + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
-      return result.passed() ? 0 : 1;
+      result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
+      // a rollback that did not land leaves a bad version running: that is an outside failure, not a verdict
+      return result.passed() ? 0 : result.rollbackErrors().isEmpty() ? 1 : 3;
     }
   }
 
@@ -82,6 +84,7 @@ public final class PromoteCommand implements Callable<Integer> {
     if (verified != null && verified.verification() != null) {
       out.put("verification", VerifyCommand.json(verified.verification()));
       out.put("rolledBack", !verified.verification().rollbacks().isEmpty());
+      out.put("rollbackErrors", verified.rollbackErrors());
     }
     return out;
   }

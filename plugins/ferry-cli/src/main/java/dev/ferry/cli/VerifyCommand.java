@@ -50,10 +50,10 @@ public final class VerifyCommand implements Callable<Integer> {
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
       VerifyResult result = new Verifier(promoter, Sleeper.SYSTEM)
           .verify(env, services, timeout == null ? null : DurationOption.parse("--timeout", timeout));
+      console.result(json(result), text(result));
       if (junit != null) {
         writeJunit(junit, result);
       }
-      console.result(json(result), text(result));
       return result.passed() ? 0 : 1;
     }
   }
@@ -100,6 +100,10 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     xml.append("</testsuite>\n");
     try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
       Files.writeString(file, xml, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ExternalException("cannot write " + file + ": " + e.getMessage(), e);

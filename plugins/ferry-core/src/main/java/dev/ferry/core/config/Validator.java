@@ -161,8 +161,9 @@ final class Validator {
         if (password && ssh) {
           problem(auth, "auth of " + where + " mixes password and ssh settings; use usernameEnv/passwordEnv"
               + " for http(s) or sshKeyFile/knownHostsFile for ssh");
-        } else if (authKeys.containsKey("usernameEnv") && !authKeys.containsKey("passwordEnv")) {
-          problem(auth, "auth of " + where + " has usernameEnv but no passwordEnv");
+        } else if (authKeys.containsKey("usernameEnv") != authKeys.containsKey("passwordEnv")) {
+          problem(auth, "auth of " + where + " needs both usernameEnv and passwordEnv"
+              + " (for a token, the user name your git server expects with it, e.g. x-access-token or oauth2)");
         }
       }
     }
@@ -179,10 +180,11 @@ final class Validator {
       String rest = url.substring(scheme + 3);
       int slash = rest.indexOf('/');
       String authority = slash < 0 ? rest : rest.substring(0, slash);
-      if (authority.contains("@") && authority.substring(0, authority.lastIndexOf('@')).contains(":")) {
-        // never echo the URL: it holds a password
-        problem(node, "url of " + where + " carries a password; move it to an environment variable"
-            + " named by auth.passwordEnv");
+      if (authority.contains("@") && (name.startsWith("http")
+          || authority.substring(0, authority.lastIndexOf('@')).contains(":"))) {
+        // never echo the URL: it may hold a password or a token written as the user name
+        problem(node, "url of " + where + " carries credentials; move them to environment variables"
+            + " named by auth.usernameEnv and auth.passwordEnv");
       } else if (authority.isEmpty() && !name.equals("file")) {
         problem(node, "url of " + where + " names no host");
       }

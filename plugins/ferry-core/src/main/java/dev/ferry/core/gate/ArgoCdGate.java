@@ -151,10 +151,10 @@ final class ArgoCdGate implements Gate {
       observed.put("operation", phase);
     }
     String promoted = context.commit();
-    boolean atPromoted = sameCommit(revision, promoted);
+    boolean atPromoted = context.reached(revision);
 
     if ((phase.equals("Failed") || phase.equals("Error"))
-        && concernsPromotion(operation, operationRevision, promoted, context.promotedAt())) {
+        && concernsPromotion(operation, operationRevision, context.promotedAt(), context)) {
       return GateResult.failed("sync of " + app + " " + phase + ": "
           + operation.path("message").asText("no message"), observed);
     }
@@ -178,9 +178,10 @@ final class ArgoCdGate implements Gate {
   }
 
   /** A failed operation older than the promotion belongs to an earlier version: ignore it. */
-  private static boolean concernsPromotion(JsonNode operation, String operationRevision, String promoted, Instant promotedAt) {
+  private static boolean concernsPromotion(JsonNode operation, String operationRevision, Instant promotedAt,
+      GateContext context) {
     if (operationRevision != null) {
-      return sameCommit(operationRevision, promoted);
+      return context.reached(operationRevision);
     }
     if (promotedAt == null) {
       return true;
@@ -200,16 +201,6 @@ final class ArgoCdGate implements Gate {
     }
     JsonNode revisions = node.path("revisions");
     return revisions.isArray() && revisions.size() > 0 ? revisions.get(0).asText() : null;
-  }
-
-  static boolean sameCommit(String a, String b) {
-    if (a == null || b == null || a.length() < 7 || b.length() < 7) {
-      return false;
-    }
-    // Argo CD reports full ids; accept an abbreviated one on either side
-    String x = a.toLowerCase(java.util.Locale.ROOT);
-    String y = b.toLowerCase(java.util.Locale.ROOT);
-    return x.startsWith(y) || y.startsWith(x);
   }
 
   static String shortId(String commit) {

@@ -2,7 +2,9 @@ package dev.ferry.core.gate;
 
 import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What the gates of one environment check against: the promoted environment-repository commit and
@@ -16,10 +18,34 @@ import java.util.Map;
  * @param commit the full id of the promotion commit in the environment repository
  * @param images service name to the image promoted for it
  * @param promotedAt when the promotion commit was pushed
+ * @param history tells whether a revision includes {@code commit} (is it or a later commit of the
+ *     branch); null when only {@code commit} itself counts
  */
-public record GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt) {
+public record GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt,
+    Predicate<String> history) {
 
   public GateContext {
     images = images == null ? Map.of() : Map.copyOf(images);
+  }
+
+  public GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt) {
+    this(environment, commit, images, promotedAt, null);
+  }
+
+  /**
+   * Whether a deployment at {@code revision} has the promoted commit: it is that commit, or, since
+   * others may push to the same branch while the gates run, a later commit of the branch.
+   */
+  public boolean reached(String revision) {
+    if (revision == null || commit == null || revision.length() < 7 || commit.length() < 7) {
+      return false;
+    }
+    // deployment tools report full ids; accept an abbreviated one on either side
+    String r = revision.toLowerCase(Locale.ROOT);
+    String c = commit.toLowerCase(Locale.ROOT);
+    if (r.startsWith(c) || c.startsWith(r)) {
+      return true;
+    }
+    return history != null && history.test(revision);
   }
 }

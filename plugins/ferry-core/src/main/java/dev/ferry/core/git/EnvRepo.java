@@ -322,6 +322,31 @@ public final class EnvRepo implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code revision} is {@code commit} or comes after it on the branch: what a deployment
+   * tool synced to a later head has also deployed. Fetches once when {@code revision} is not known
+   * yet; an unknown or malformed revision is not a descendant.
+   */
+  public boolean includes(String revision, String commit) {
+    if (revision == null || !ObjectId.isId(revision)) {
+      return false;
+    }
+    ObjectId id = ObjectId.fromString(revision);
+    try {
+      if (!repo.getObjectDatabase().has(id)) {
+        fetch();
+        if (!repo.getObjectDatabase().has(id)) {
+          return false;
+        }
+      }
+      try (RevWalk rw = new RevWalk(repo)) {
+        return rw.isMergedInto(rw.parseCommit(resolve(commit)), rw.parseCommit(id));
+      }
+    } catch (IOException e) {
+      throw readFailure(revision, remote.branch(), e);
+    }
+  }
+
   // ---------------------------------------------------------------- writing
 
   /** Applies the changes at the branch head, commits, and pushes; re-applies when the branch moved. */

@@ -1,5 +1,6 @@
 package dev.ferry.core.history;
 
+import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
 import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
@@ -23,6 +24,7 @@ public final class History {
   private final List<PromotionRecord> promotions = new ArrayList<>();
   private final List<VerificationRecord> verifications = new ArrayList<>();
   private final List<BlockEntry> blocks = new ArrayList<>();
+  private final List<String> unreadableNotes = new ArrayList<>();
 
   /** A block together with the commit whose note holds it (where a release is recorded). */
   public record BlockEntry(String commit, BlockRecord block) {
@@ -31,7 +33,14 @@ public final class History {
   private History(List<CommitInfo> log) {
     for (CommitInfo c : log) {
       promotionOf(c).ifPresent(promotions::add);
-      Evidence evidence = Evidence.parse(c.note());
+      Evidence evidence;
+      try {
+        evidence = Evidence.parse(c.note());
+      } catch (InputException notOurs) {
+        // a note someone wrote by hand is not evidence; it must not stop status or a rollback
+        unreadableNotes.add(c.id());
+        continue;
+      }
       verifications.addAll(evidence.verifications());
       evidence.blocks().forEach(b -> blocks.add(new BlockEntry(c.id(), b)));
     }
@@ -66,6 +75,11 @@ public final class History {
         c.trailer(Trailers.APPROVED_BY).orElse(null),
         c.trailer(Trailers.SOURCE).orElse(null),
         c.subject()));
+  }
+
+  /** Commits whose {@code refs/notes/ferry} note is not Ferry's JSON; their notes are ignored. */
+  public List<String> unreadableNotes() {
+    return List.copyOf(unreadableNotes);
   }
 
   /** Promotions and rollbacks, newest first. */

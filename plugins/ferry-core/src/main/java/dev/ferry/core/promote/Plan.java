@@ -31,12 +31,19 @@ public record Plan(
     List<String> refusals,
     RenderDiff render) {
 
-  /** One file: the services whose images it holds, and its unified diff. */
-  public record FileChangePlan(String path, List<String> services,
+  /**
+   * One file: the services whose images it holds, those whose image changes, and its unified diff.
+   */
+  public record FileChangePlan(String path, List<String> services, List<String> changedServices,
       @JsonIgnore String before, @JsonIgnore String after, String diff) {
     public boolean changed() {
       return before != after && !before.equals(after);
     }
+  }
+
+  /** The services whose image changes: what the commit's trailers record. */
+  public List<String> changedServices() {
+    return files.stream().flatMap(f -> f.changedServices().stream()).toList();
   }
 
   /** Whether applying this plan changes anything. */

@@ -52,10 +52,17 @@ final class Policy {
       Instant now = clock.instant();
       images.forEach((service, image) -> {
         var verified = there.firstVerified(upstream, service, image);
-        if (verified.isEmpty()) {
-          String last = there.lastVerification(upstream, service, image)
-              .map(v -> " (its last verification there failed at " + v.at() + ")").orElse("");
-          refusals.add(service + " " + image + " has not been verified in '" + upstream + "'" + last
+        var block = there.activeBlock(upstream, service, image);
+        var last = there.lastVerification(upstream, service, image);
+        if (block.isPresent()) {
+          refusals.add(service + " " + image + " is blocked in '" + upstream + "' (" + block.get().block().reason()
+              + "); '" + env.name() + "' does not take versions that failed upstream");
+        } else if (verified.isPresent() && last.isPresent() && !last.get().passed()) {
+          refusals.add(service + " " + image + " failed its last verification in '" + upstream + "' at "
+              + last.get().at() + "; verify it there again before promoting it to '" + env.name() + "'");
+        } else if (verified.isEmpty()) {
+          String failed = last.map(v -> " (its last verification there failed at " + v.at() + ")").orElse("");
+          refusals.add(service + " " + image + " has not been verified in '" + upstream + "'" + failed
               + "; '" + env.name() + "' takes only images verified there (promote it to '" + upstream
               + "' and run 'ferry verify --env " + upstream + "')");
         } else if (!env.soak().isZero()) {

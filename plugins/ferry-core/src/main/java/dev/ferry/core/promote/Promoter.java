@@ -72,11 +72,16 @@ public final class Promoter implements AutoCloseable {
     for (Map.Entry<String, List<TargetFile>> e : byPath.entrySet()) {
       String before = e.getValue().get(0).read(repo, head, env);
       String after = before;
+      List<String> changed = new ArrayList<>();
       for (TargetFile t : e.getValue()) {
-        after = t.target().write(t.path(), after, images.get(t.service()));
+        String next = t.target().write(t.path(), after, images.get(t.service()));
+        if (!next.equals(after)) {
+          changed.add(t.service());
+        }
+        after = next;
       }
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
-          before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
+          changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
     List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
@@ -118,7 +123,10 @@ public final class Promoter implements AutoCloseable {
         return out;
       });
     }
-    List<Trailer> trailers = trailers(id, PromotionRecord.PROMOTE, env.name(), plan.images(), request);
+    // trailers name what this commit changes, so that history and rollbacks find the commit that brought an image in
+    Map<String, ImageRef> changed = new LinkedHashMap<>();
+    plan.changedServices().forEach(s -> changed.put(s, plan.images().get(s)));
+    List<Trailer> trailers = trailers(id, PromotionRecord.PROMOTE, env.name(), changed.isEmpty() ? plan.images() : changed, request);
     String subject = request.message() != null && !request.message().isBlank() ? request.message()
         : "Promote " + describe(plan.images()) + " to " + env.name();
     ChangeSet changeSet = new ChangeSet(changes, subject, "", trailers, null);
@@ -151,6 +159,8 @@ public final class Promoter implements AutoCloseable {
     EnvironmentConfig env = config.environment(environment);
     ServiceConfig svc = config.service(service);
     EnvRepo repo = repos.of(env);
+    repo.fetch();
+    forget(env);
     String head = repo.head();
     TargetFile target = TargetFile.resolve(repo, head, env, svc);
     ImageRef current = target.currentImage(repo, head).orElseThrow(() -> new RefusedException(
@@ -168,6 +178,10 @@ public final class Promoter implements AutoCloseable {
     ImageRef previous = target.currentImage(repo, parent).orElseThrow(() -> new RefusedException(
         "before " + bad.commit().substring(0, 12) + ", " + target.path() + " held no image of " + service
             + ": nothing to return to"));
+    if (previous.sameVersion(current)) {
+      throw new RefusedException(service + " in '" + environment + "' held " + current + " before its last promotion too:"
+          + " nothing to roll back to", "promote the image you want with 'ferry promote'");
+    }
     String why = reason == null || reason.isBlank() ? "rolled back by " + by : reason;
     BlockRecord block = new BlockRecord(environment, service, current.toString(), why, context.clock().instant(), by, null);
     String id = promotionId(environment + "/rollback", Map.of(service, current));
@@ -182,6 +196,13 @@ public final class Promoter implements AutoCloseable {
     changes.put(target.path(), (path, text) -> {
       if (text == null) {
         throw new InputException(path + " was deleted from " + repo.url() + " while rolling back; nothing was written");
+      }
+      // another pipeline may have promoted meanwhile: roll back only what this rollback judged
+      Optional<ImageRef> now = target.target().read(path, text);
+      if (now.isEmpty() || !now.get().sameVersion(current)) {
+        throw new RefusedException(service + " in '" + environment + "' changed to "
+            + now.map(ImageRef::toString).orElse("nothing") + " while rolling back " + current + "; nothing was written",
+            "check 'ferry status' and roll back again if the new image is bad too");
       }
       return target.target().write(path, text, previous);
     });

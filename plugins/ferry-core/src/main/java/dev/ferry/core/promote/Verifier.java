@@ -1,6 +1,9 @@
 package dev.ferry.core.promote;
 
 import dev.ferry.core.Durations;
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryException;
+import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.RefusedException;
@@ -19,6 +22,7 @@ import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.history.VerificationRecord;
 import dev.ferry.core.image.ImageRef;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,56 +64,90 @@ public final class Verifier {
    */
   public VerifyResult verify(String environment, List<String> services, Duration timeout) {
     EnvironmentConfig env = promoter.config().environment(environment);
-    List<String> names = services.isEmpty() ? servicesIn(env) : services;
-    Map<String, ImageRef> images = new LinkedHashMap<>();
-    promoter.currentImages(environment, names).forEach((s, image) -> image.ifPresent(i -> images.put(s, i)));
-    if (images.isEmpty()) {
-      throw new RefusedException("no image of " + String.join(", ", names) + " is deployed in '" + environment + "'");
-    }
-    String head = promoter.repoOf(environment).head();
-    History history = promoter.historyOf(environment);
-    GateContext context = new GateContext(environment, head, images,
-        history.promotions().stream().findFirst().map(PromotionRecord::time).orElse(promoter.context().clock().instant()));
-    List<Gate> gates = Gates.fromConfig(env.gates(), environment, promoter.context().env());
-    Duration limit = timeout != null ? timeout : env.gateTimeout();
-    listener.on(FerryEvent.info("verify", gates.isEmpty()
-        ? "'" + environment + "' has no gates: recording " + describe(images) + " as verified"
-        : "verifying " + describe(images) + " in '" + environment + "' with " + gates.size() + " gate(s), up to " + Durations.format(limit)));
-    Verification verification;
+    return verify(env, services, timeout, gates(env));
+  }
+
+  private List<Gate> gates(EnvironmentConfig env) {
+    return Gates.fromConfig(env.gates(), env.name(), promoter.context().env());
+  }
+
+  private VerifyResult verify(EnvironmentConfig env, List<String> services, Duration timeout, List<Gate> gates) {
     try {
-      verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
+      String environment = env.name();
+      List<String> names = services.isEmpty() ? servicesIn(env) : services;
+      Map<String, ImageRef> images = new LinkedHashMap<>();
+      promoter.currentImages(environment, names).forEach((s, image) -> image.ifPresent(i -> images.put(s, i)));
+      if (images.isEmpty()) {
+        throw new RefusedException("no image of " + String.join(", ", names) + " is deployed in '" + environment + "'");
+      }
+      EnvRepo repo = promoter.repoOf(environment);
+      String head = repo.head();
+      History history = promoter.historyOf(environment);
+      Instant promotedAt = images.keySet().stream()
+          .map(s -> history.lastChange(environment, s).map(PromotionRecord::time))
+          .flatMap(Optional::stream).max(Instant::compareTo).orElse(promoter.context().clock().instant());
+      // others may push to the same branch while the gates run: a later head has this commit too
+      GateContext context = new GateContext(environment, head, images, promotedAt, revision -> repo.includes(revision, head));
+      Duration limit = timeout != null ? timeout : env.gateTimeout();
+      listener.on(FerryEvent.info("verify", gates.isEmpty()
+          ? "'" + environment + "' has no gates: recording " + describe(images) + " as verified"
+          : "verifying " + describe(images) + " in '" + environment + "' with " + gates.size() + " gate(s), up to " + Durations.format(limit)));
+      Verification verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
           .run(gates, context);
+      List<String> recordedOn = record(environment, head, images, verification, history);
+      return new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(), recordedOn, List.of());
     } finally {
       gates.forEach(Gate::close);
     }
-    List<String> recordedOn = record(environment, head, images, verification, history);
-    return new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(), recordedOn, List.of());
   }
 
   /**
    * {@code ferry promote --verify}: promotes, verifies what was promoted, and with
-   * {@code rollback: auto} rolls each promoted service back when a gate fails.
+   * {@code rollback: auto} rolls each promoted service back when a gate fails. The gates are built
+   * before anything is pushed, so that a missing token cannot leave an unverified promotion behind.
    */
   public PromoteVerifyResult promoteAndVerify(PromotionRequest request, Duration timeout) {
-    PromotionResult promotion = promoter.promote(request);
+    EnvironmentConfig env = promoter.config().environment(request.environment());
+    List<Gate> gates = gates(env);
+    PromotionResult promotion;
+    try {
+      promotion = promoter.promote(request);
+    } catch (RuntimeException e) {
+      gates.forEach(Gate::close);
+      throw e;
+    }
     if (promotion.mode().equals("pull-request")) {
+      gates.forEach(Gate::close);
       listener.on(FerryEvent.info("verify", "pull request branch " + promotion.branch()
           + " is not deployed yet: verify after it is merged"));
-      return new PromoteVerifyResult(promotion, null);
+      return new PromoteVerifyResult(promotion, null, List.of());
     }
-    VerifyResult verified = verify(request.environment(), List.copyOf(request.images().keySet()), timeout);
-    EnvironmentConfig env = promoter.config().environment(request.environment());
+    VerifyResult verified;
+    try {
+      verified = verify(env, List.copyOf(request.images().keySet()), timeout, gates);
+    } catch (FerryException e) {
+      throw new ExternalException("promoted " + Promoter.describe(request.images()) + " to '" + env.name()
+          + "' in commit " + promotion.commit() + ", but could not verify it: " + e.getMessage(),
+          "run 'ferry verify --env " + env.name() + "' once the cause is fixed", e);
+    }
     if (verified.passed() || env.rollback() != RollbackMode.AUTO) {
-      return new PromoteVerifyResult(promotion, verified);
+      return new PromoteVerifyResult(promotion, verified, List.of());
     }
     String reason = verified.failure().map(o -> "gate " + o.gate() + " " + o.status() + ": " + o.reason())
         .orElse("verification failed");
     List<RollbackResult> rollbacks = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
     for (String service : request.images().keySet()) {
-      rollbacks.add(promoter.rollback(request.environment(), service, reason, "ferry (rollback: auto)"));
+      try {
+        rollbacks.add(promoter.rollback(request.environment(), service, reason, "ferry (rollback: auto)"));
+      } catch (FerryException e) {
+        // roll back what can be, and report the rest: one stuck service must not keep the others on a bad version
+        errors.add(service + ": " + e.getMessage());
+        listener.on(FerryEvent.warn("rollback", "could not roll back " + service + " in " + env.name() + ": " + e.getMessage()));
+      }
     }
     Gates.abortRollouts(env.gates(), env.name(), List.copyOf(request.images().keySet()), promoter.context().env(), listener);
-    return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks));
+    return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks), errors);
   }
 
   private List<String> servicesIn(EnvironmentConfig env) {
@@ -169,8 +207,14 @@ public final class Verifier {
     return Promoter.describe(images);
   }
 
-  /** A verification that came with a promotion. */
-  public record PromoteVerifyResult(PromotionResult promotion, VerifyResult verification) {
+  /**
+   * A verification that came with a promotion.
+   *
+   * @param promotion what was promoted
+   * @param verification the gates' verdict, with the rollbacks it caused; null in pull-request mode
+   * @param rollbackErrors services that could not be rolled back, with why
+   */
+  public record PromoteVerifyResult(PromotionResult promotion, VerifyResult verification, List<String> rollbackErrors) {
     public boolean passed() {
       return verification == null || verification.passed();
     }

@@ -117,11 +117,20 @@ class ConfigLoaderTest {
         Arguments.of("secret pasted as a variable name is not echoed", replace("env.git",
                 "env.git\n    auth: {passwordEnv: ghp_s3cr3t-t0ken}"),
             List.of("ferry.yaml:5:25: 'passwordEnv' in auth of repo 'env' must be the name of an environment"
-                + " variable (letters, digits and '_'), not the secret itself")),
+                + " variable (letters, digits and '_'), not the secret itself",
+                "ferry.yaml:5:11: auth of repo 'env' needs both usernameEnv and passwordEnv (for a token, the user"
+                + " name your git server expects with it, e.g. x-access-token or oauth2)")),
         Arguments.of("password in the url is not echoed", replace("https://git.example.com",
                 "https://bob:hunter2@git.example.com"),
-            List.of("ferry.yaml:4:10: url of repo 'env' carries a password; move it to an environment variable"
-                + " named by auth.passwordEnv")),
+            List.of("ferry.yaml:4:10: url of repo 'env' carries credentials; move them to environment variables"
+                + " named by auth.usernameEnv and auth.passwordEnv")),
+        Arguments.of("a token as the user name is not echoed either", replace("https://git.example.com",
+                "https://ghp_t0ken@git.example.com"),
+            List.of("ferry.yaml:4:10: url of repo 'env' carries credentials; move them to environment variables"
+                + " named by auth.usernameEnv and auth.passwordEnv")),
+        Arguments.of("password without user name", replace("env.git", "env.git\n    auth: {passwordEnv: GIT_TOKEN}"),
+            List.of("ferry.yaml:5:11: auth of repo 'env' needs both usernameEnv and passwordEnv (for a token, the user"
+                + " name your git server expects with it, e.g. x-access-token or oauth2)")),
         Arguments.of("mixed auth", replace("env.git", "env.git\n    auth: {usernameEnv: U, sshKeyFile: id}"),
             List.of("ferry.yaml:5:11: auth of repo 'env' mixes password and ssh settings; use"
                 + " usernameEnv/passwordEnv for http(s) or sshKeyFile/knownHostsFile for ssh")),

@@ -112,7 +112,7 @@ class PromoterTest {
           .hasMessageContaining("has not been verified in 'dev'");
       new Verifier(p, Sleeper.SYSTEM).verify("dev", List.of(), null);
       // the same digest under another tag is the same version; a different digest is not
-      assertThat(p.promote(PromotionRequest.to("staging").image("web", web("1.1.0", D1))).noop()).isFalse();
+      assertThat(p.promote(PromotionRequest.to("staging").image("web", web("1.1.0-rc", D1))).noop()).isFalse();
       assertThatThrownBy(() -> p.promote(PromotionRequest.to("staging").image("web", web("1.1.0", D2))))
           .hasMessageContaining("has not been verified in 'dev'");
     }
@@ -190,6 +190,76 @@ class PromoterTest {
           .isInstanceOf(InputException.class)
           .hasMessageContaining("envs/staging/web/values.yaml")
           .hasMessageContaining("does not exist");
+    }
+  }
+
+  @Test
+  void trailersNameOnlyTheServicesACommitChanges() throws Exception {
+    try (Promoter p = promoter(null)) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)).image("api", ImageRef.parse(API + ":2.1.0@" + D2)));
+      assertThat(Git.run(bare, "log", "-1", "--format=%(trailers:key=Ferry-Service,valueonly)", "main").trim()).isEqualTo("api");
+      // so a rollback of web finds the commit that brought 1.1.0 in, not the later one that left it alone
+      assertThat(p.rollback("dev", "web", "bad", "alice").restored()).isEqualTo(WEB + ":1.0.0");
+    }
+  }
+
+  @Test
+  void rollbackActsOnTheHeadAsItIsNowNotWhenThePromoterOpened() throws Exception {
+    try (Promoter a = promoter(null); Promoter b = promoter(null)) {
+      a.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      b.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2)));
+      RollbackResult r = a.rollback("dev", "web", "error rate", "alice");
+      assertThat(r.blocked()).isEqualTo(web("1.2.0", D2).toString());
+      assertThat(r.restored()).isEqualTo(web("1.1.0", D1).toString());
+    }
+    assertThat(show("envs/dev/web/values.yaml")).contains("tag: \"1.1.0\"");
+  }
+
+  @Test
+  void aVersionBlockedUpstreamIsRefusedDownstream() throws Exception {
+    try (Promoter p = promoter(null)) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      new Verifier(p, Sleeper.SYSTEM).verify("dev", List.of("web"), null);
+      p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2)));
+      new Verifier(p, Sleeper.SYSTEM).verify("dev", List.of("web"), null);
+      p.rollback("dev", "web", "error rate 30%", "alice");
+      assertThatThrownBy(() -> p.promote(PromotionRequest.to("staging").image("web", web("1.2.0", D2))))
+          .isInstanceOf(RefusedException.class)
+          .hasMessageContaining("is blocked in 'dev' (error rate 30%)");
+      p.promote(PromotionRequest.to("staging").image("web", web("1.1.0", D1)));
+    }
+  }
+
+  @Test
+  void aNoteWrittenByHandDoesNotStopStatusOrRollback() throws Exception {
+    try (Promoter p = promoter(null)) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2)));
+    }
+    String first = Git.run(bare, "rev-list", "--max-parents=0", "main").trim();
+    Git.run(bare, "notes", "--ref=ferry", "add", "-m", "checked by bob", first);
+    try (Promoter p = promoter(null)) {
+      assertThat(Status.read(p).cell("web", "dev")).get().satisfies(c -> assertThat(c.state()).isEqualTo(Status.PENDING));
+      assertThat(p.historyOf("dev").unreadableNotes()).containsExactly(first);
+      assertThat(p.rollback("dev", "web", "bad", "alice").restored()).isEqualTo(web("1.1.0", D1).toString());
+    }
+  }
+
+  @Test
+  void promoteAndVerifyChecksTheGatesCanRunBeforePushing() throws Exception {
+    String before = Git.run(bare, "rev-parse", "main");
+    String gates = "    gates:\n      - argocd: {server: \"https://argocd.invalid\", app: shop, tokenEnv: FERRY_TEST_UNSET_TOKEN}\n";
+    try (Promoter p = promoter(gates)) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      new Verifier(p, Sleeper.SYSTEM).verify("dev", List.of("web"), null);
+      String afterDev = Git.run(bare, "rev-parse", "main");
+      assertThat(afterDev).isNotEqualTo(before);
+      assertThatThrownBy(() -> new Verifier(p, Sleeper.SYSTEM)
+          .promoteAndVerify(PromotionRequest.to("staging").image("web", web("1.1.0", D1)), null))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("FERRY_TEST_UNSET_TOKEN");
+      assertThat(Git.run(bare, "rev-parse", "main")).isEqualTo(afterDev);
     }
   }
 }
