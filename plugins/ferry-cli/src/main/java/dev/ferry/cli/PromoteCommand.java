@@ -1,20 +1,17 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.gate.Sleeper;
-import dev.ferry.core.promote.Plan;
 import dev.ferry.core.promote.PromotionRequest;
 import dev.ferry.core.promote.PromotionResult;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.Verifier;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ferry promote}: writes images into an environment as one commit. */
@@ -27,11 +24,7 @@ public final class PromoteCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "SERVICE=IMAGE", description = "Services and their new images.")
-  List<String> images;
-
-  @Option(names = "--to", required = true, paramLabel = "ENV", description = "The environment.")
-  String to;
+  @Mixin PromotionOptions promotion;
 
   @Option(names = "--dry-run", description = "Only plan: the same as 'ferry plan'.")
   boolean dryRun;
@@ -42,14 +35,8 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--message", paramLabel = "TEXT", description = "The commit subject.")
   String message;
 
-  @Option(names = "--approved-by", paramLabel = "NAME", description = "Who approved (environments with approval: required).")
-  String approvedBy;
-
   @Option(names = "--source", paramLabel = "URL", description = "The CI build that promotes (default: BUILD_URL or the GitHub run URL).")
   String source;
-
-  @Option(names = "--no-resolve", description = "Do not ask the registry for digests; write references as given.")
-  boolean noResolve;
 
   @Option(names = "--verify", description = "Verify after promoting; with rollback: auto, roll back when a gate fails.")
   boolean verify;
@@ -60,16 +47,11 @@ public final class PromoteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Console console = Console.of(spec.commandLine());
-    PromotionRequest request = PromotionRequest.to(to).resolveDigests(!noResolve).pullRequest(pullRequest)
-        .message(message).approvedBy(approvedBy).source(source != null ? source : CiSource.buildUrl());
-    for (var e : ServiceImages.parse(images).entrySet()) {
-      request = request.image(e.getKey(), e.getValue());
-    }
-    try (Promoter promoter = config.promoter(config.load(), !noResolve, console)) {
+    PromotionRequest request = promotion.request().pullRequest(pullRequest).message(message)
+        .source(source != null ? source : CiSource.buildUrl());
+    try (Promoter promoter = config.promoter(config.load(), !promotion.noResolve, console)) {
       if (dryRun) {
-        Plan plan = promoter.plan(request);
-        console.result(plan, PlanText.of(plan));
-        return plan.refusals().isEmpty() ? 0 : 1;
+        return PlanCommand.print(console, promoter.plan(request));
       }
       if (!verify) {
         PromotionResult result = promoter.promote(request);
@@ -79,7 +61,7 @@ public final class PromoteCommand implements Callable<Integer> {
       Duration limit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
       Verifier.PromoteVerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).promoteAndVerify(request, limit);
       console.result(json(result.promotion(), result), null);
-      result.failure().ifPresent(f -> console.say("ferry: verification of '" + to + "' failed: " + f
+      result.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: " + f
           + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
       return result.passed() ? 0 : 1;
     }

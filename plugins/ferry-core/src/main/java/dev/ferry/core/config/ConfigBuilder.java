@@ -1,5 +1,6 @@
 package dev.ferry.core.config;
 
+import dev.ferry.core.Durations;
 import static dev.ferry.core.config.NodeReader.text;
 
 import dev.ferry.core.image.ImageRef;
@@ -112,7 +113,7 @@ final class ConfigBuilder {
   }
 
   private static Duration duration(String text, Duration fallback) {
-    return text == null ? fallback : DurationFormat.parse(text).orElseThrow();
+    return text == null ? fallback : Durations.parse(text).orElseThrow();
   }
 
   private static TargetConfig target(Node node) {

@@ -1,5 +1,6 @@
 package dev.ferry.core.config;
 
+import dev.ferry.core.Durations;
 import static dev.ferry.core.config.NodeReader.isNull;
 import static dev.ferry.core.config.NodeReader.kindOf;
 import static dev.ferry.core.config.NodeReader.text;
@@ -553,8 +554,8 @@ final class Validator {
 
   private void duration(Map<String, Node> keys, String key, String where) {
     Node node = keys.get(key);
-    if (node != null && DurationFormat.parse(text(node)).isEmpty()) {
-      problem(node, "'" + key + "' in " + where + " must be a duration like " + DurationFormat.EXAMPLES
+    if (node != null && Durations.parse(text(node)).isEmpty()) {
+      problem(node, "'" + key + "' in " + where + " must be a duration like " + Durations.EXAMPLES
           + ", not " + kindOf(node));
     }
   }

@@ -1,5 +1,6 @@
 package dev.ferry.core.gate;
 
+import dev.ferry.core.Durations;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import java.time.Clock;
@@ -71,7 +72,7 @@ public final class GateRunner {
       if (!now.isBefore(deadline)) {
         for (Track t : tracks) {
           if (!t.status.isFinal()) {
-            t.fail("still " + t.status + " after " + DurationText.format(timeout) + ": " + t.reason);
+            t.fail("still " + t.status + " after " + Durations.format(timeout) + ": " + t.reason);
             listener.on(FerryEvent.progress(TOPIC + t.gate.name(), t.status + " " + t.reason));
           }
         }
@@ -144,7 +145,7 @@ public final class GateRunner {
       }
       Duration erroring = Duration.between(erroredSince, now);
       if (erroring.compareTo(errorBudget) >= 0) {
-        String spent = "errored for " + DurationText.format(erroring) + " (budget " + DurationText.format(errorBudget) + "): " + reason;
+        String spent = "errored for " + Durations.format(erroring) + " (budget " + Durations.format(errorBudget) + "): " + reason;
         if (gate.passOnError()) {
           status = GateStatus.PASSED;
           reason = spent + " (onError: pass)";

@@ -1,5 +1,6 @@
 package dev.ferry.core.gate;
 
+import dev.ferry.core.Durations;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
@@ -172,7 +173,7 @@ public final class Gates {
       case NUMBER -> value instanceof Number ? null : "must be a number";
       case INTEGER -> value instanceof Integer || value instanceof Long ? null : "must be a whole number";
       case SCALAR -> value instanceof String || value instanceof Number || value instanceof Boolean ? null : "must be a string, number or boolean";
-      case DURATION -> value instanceof String t && DurationText.parse(t) != null ? null
+      case DURATION -> value instanceof String t && Durations.parse(t).isPresent() ? null
           : "must be a duration like 30s, 5m or 1h30m";
       case WINDOWS -> windowsProblem(value);
     };
@@ -184,8 +185,8 @@ public final class Gates {
     }
     for (Object item : list) {
       if (!(item instanceof Map<?, ?> m) || !new LinkedHashSet<>(List.of("long", "short", "burnRate")).equals(new LinkedHashSet<>(m.keySet()))
-          || !(m.get("long") instanceof String l) || DurationText.parse(l) == null
-          || !(m.get("short") instanceof String sh) || DurationText.parse(sh) == null
+          || !(m.get("long") instanceof String l) || Durations.parse(l).isEmpty()
+          || !(m.get("short") instanceof String sh) || Durations.parse(sh).isEmpty()
           || !(m.get("burnRate") instanceof Number)) {
         return "entries must be {long: 1h, short: 5m, burnRate: 14.4}";
       }
@@ -275,8 +276,8 @@ public final class Gates {
     List<PrometheusGate.Window> windows = new ArrayList<>();
     for (Object item : (List<?>) value) {
       Map<?, ?> m = (Map<?, ?>) item;
-      windows.add(new PrometheusGate.Window(DurationText.parse((String) m.get("long")),
-          DurationText.parse((String) m.get("short")), ((Number) m.get("burnRate")).doubleValue()));
+      windows.add(new PrometheusGate.Window(Durations.parse((String) m.get("long")).orElseThrow(),
+          Durations.parse((String) m.get("short")).orElseThrow(), ((Number) m.get("burnRate")).doubleValue()));
     }
     return windows;
   }
@@ -314,7 +315,7 @@ public final class Gates {
   }
 
   private static Duration duration(Map<String, Object> s, String key, Duration fallback) {
-    return s.get(key) instanceof String t ? DurationText.parse(t) : fallback;
+    return s.get(key) instanceof String t ? Durations.parse(t).orElse(fallback) : fallback;
   }
 
   /** A gate configured with {@code onError: pass}. */

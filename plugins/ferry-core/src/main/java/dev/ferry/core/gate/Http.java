@@ -1,5 +1,6 @@
 package dev.ferry.core.gate;
 
+import dev.ferry.core.Durations;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -46,7 +47,7 @@ final class Http {
 
   static String describe(IOException e, Duration timeout) {
     if (e instanceof HttpTimeoutException) {
-      return "no answer within " + DurationText.format(timeout);
+      return "no answer within " + Durations.format(timeout);
     }
     if (e instanceof ConnectException) {
       return "connection refused";

@@ -1,5 +1,6 @@
 package dev.ferry.core.gate;
 
+import dev.ferry.core.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -144,8 +145,8 @@ final class PrometheusGate implements Gate {
     List<String> parts = new ArrayList<>();
     boolean missing = false;
     for (Window w : windows) {
-      String longText = DurationText.format(w.longWindow());
-      String shortText = DurationText.format(w.shortWindow());
+      String longText = Durations.format(w.longWindow());
+      String shortText = Durations.format(w.shortWindow());
       Double longRatio = max(query(query.replace("{window}", longText)));
       Double shortRatio = max(query(query.replace("{window}", shortText)));
       if (longRatio == null || shortRatio == null) {
@@ -177,11 +178,11 @@ final class PrometheusGate implements Gate {
       firstObserved = now;
     }
     Duration held = Duration.between(firstObserved, now);
-    observed.put("heldFor", DurationText.format(held));
+    observed.put("heldFor", Durations.format(held));
     if (held.compareTo(holdFor) >= 0) {
-      return GateResult.passed(what + (holdFor.isZero() ? "" : " for " + DurationText.format(holdFor)), observed);
+      return GateResult.passed(what + (holdFor.isZero() ? "" : " for " + Durations.format(holdFor)), observed);
     }
-    return GateResult.running(what + " for " + DurationText.format(held) + " of " + DurationText.format(holdFor), observed);
+    return GateResult.running(what + " for " + Durations.format(held) + " of " + Durations.format(holdFor), observed);
   }
 
   private GateResult noData(String reason, Map<String, Object> observed) {
@@ -191,9 +192,9 @@ final class PrometheusGate implements Gate {
     }
     Duration waited = Duration.between(noDataSince, now);
     if (waited.compareTo(noDataBudget) >= 0) {
-      return GateResult.failed(reason + " for " + DurationText.format(waited), observed);
+      return GateResult.failed(reason + " for " + Durations.format(waited), observed);
     }
-    return GateResult.running(reason + " (waiting up to " + DurationText.format(noDataBudget) + ")", observed);
+    return GateResult.running(reason + " (waiting up to " + Durations.format(noDataBudget) + ")", observed);
   }
 
   record Sample(Map<String, String> labels, double value) {

@@ -92,12 +92,21 @@ public final class EnvRepo implements AutoCloseable {
    * @param retry how many pushes and how long to wait between them
    * @param clock committer time (tests pass a fixed clock)
    * @param timeout network timeout of one fetch or push
+   * @param committer name and e-mail of the committer; null means the author's
    */
-  public record Options(RetryPolicy retry, Clock clock, Duration timeout) {
+  public record Options(RetryPolicy retry, Clock clock, Duration timeout, PersonIdent committer) {
     public static final Options DEFAULT = new Options(RetryPolicy.DEFAULT, Clock.systemUTC(), Duration.ofSeconds(60));
 
+    public Options(RetryPolicy retry, Clock clock, Duration timeout) {
+      this(retry, clock, timeout, null);
+    }
+
     public Options withRetry(RetryPolicy r) {
-      return new Options(r, clock, timeout);
+      return new Options(r, clock, timeout, committer);
+    }
+
+    public Options withCommitter(PersonIdent c) {
+      return new Options(retry, clock, timeout, c);
     }
   }
 
@@ -701,7 +710,8 @@ public final class EnvRepo implements AutoCloseable {
       cb.setTreeId(tree);
       cb.setParentId(base);
       cb.setAuthor(who);
-      cb.setCommitter(new PersonIdent(who.getName(), who.getEmailAddress(), options.clock().instant(),
+      PersonIdent committer = options.committer() == null ? who : options.committer();
+      cb.setCommitter(new PersonIdent(committer.getName(), committer.getEmailAddress(), options.clock().instant(),
           who.getZoneId()));
       cb.setEncoding(StandardCharsets.UTF_8);
       cb.setMessage(changes.message());
@@ -876,11 +886,11 @@ public final class EnvRepo implements AutoCloseable {
         || lower.contains("no such repository")
         || lower.contains("not a git repository") || lower.contains("does not appear to be a git repository")) {
       return new InputException(shownUrl + " is not a git repository (or does not exist): " + msg, null,
-          "check the repository URL in ferry.yaml", e);
+          "check the repository URL in ferry.yaml", null);
     }
     if (e instanceof NotSupportedException) {
       return new InputException("cannot reach " + shownUrl + ": " + msg, null,
-          "use an https, http, ssh or git:// URL, or a local path", e);
+          "use an https, http, ssh or git:// URL, or a local path", null);
     }
     if (lower.contains("remote does not have") && lower.contains(remote.branch())) {
       try {

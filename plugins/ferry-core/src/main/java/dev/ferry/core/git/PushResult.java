@@ -5,6 +5,11 @@ import java.util.List;
 /**
  * What a push did.
  *
+ * <pre>{@code
+ * PushResult r = repo.commit(changes, author);
+ * listener.on(FerryEvent.info("git", r.noop() ? "already in place" : "pushed " + r.commit()));
+ * }</pre>
+ *
  * @param commit the commit now at the branch (the new one, or the head when nothing changed)
  * @param previousHead the head the commit was built on
  * @param noop true when the changes were already in place: nothing was pushed

@@ -1,5 +1,6 @@
 package dev.ferry.core.promote;
 
+import dev.ferry.core.Durations;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.history.History;
 import dev.ferry.core.image.ImageRef;

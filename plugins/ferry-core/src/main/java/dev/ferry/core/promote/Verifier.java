@@ -1,5 +1,6 @@
 package dev.ferry.core.promote;
 
+import dev.ferry.core.Durations;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.RefusedException;

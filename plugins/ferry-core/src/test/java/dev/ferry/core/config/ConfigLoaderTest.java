@@ -94,11 +94,11 @@ class ConfigLoaderTest {
         Arguments.of("unknown placeholder", replace("{service}/values", "{svc}/values"),
             List.of("ferry.yaml:12:19: unknown placeholder '{svc}' in 'helm' of target '*' of environment 'dev'"
                 + " (known: {env}, {service})")),
-        Arguments.of("bad durations", replace("after: dev", "after: dev\n    soak: 10 min\n    gateTimeout: 1d"),
+        Arguments.of("bad durations", replace("after: dev", "after: dev\n    soak: 10 min\n    gateTimeout: 1 day"),
             List.of("ferry.yaml:16:11: 'soak' in environment 'staging' must be a duration like 30s, 10m, 1h or"
                     + " 1h30m, not '10 min'",
                 "ferry.yaml:17:18: 'gateTimeout' in environment 'staging' must be a duration like 30s, 10m, 1h or"
-                    + " 1h30m, not '1d'")),
+                    + " 1h30m, not '1 day'")),
         Arguments.of("image with a tag", replace("shop/web}", "shop/web:1.0}"),
             List.of("ferry.yaml:6:16: image of service 'web' must name a repository without tag or digest"
                 + " (write registry.example.com/shop/web; the tag comes with each promotion)")),

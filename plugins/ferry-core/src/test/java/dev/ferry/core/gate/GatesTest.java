@@ -138,12 +138,4 @@ class GatesTest {
     assertThat(r.status()).isEqualTo(GateStatus.FAILED);
     assertThat(r.reason()).isEqualTo("cannot read kubeconfig /nonexistent/kubeconfig: set 'kubeconfig' on the gate or KUBECONFIG");
   }
-
-  @Test
-  void durationsReadAndWriteAsPeopleDo() {
-    assertThat(DurationText.parse("1h30m")).hasMinutes(90);
-    assertThat(DurationText.parse("500ms")).hasMillis(500);
-    assertThat(DurationText.parse("5 m")).isNull();
-    assertThat(DurationText.format(java.time.Duration.ofSeconds(5430))).isEqualTo("1h30m30s");
-  }
 }

@@ -250,14 +250,17 @@ class EnvRepoTest {
   }
 
   @Test
-  void committerTimeComesFromTheClock() throws IOException {
+  void committerIsConfigurableAndItsTimeComesFromTheClock() throws IOException {
     Instant t = Instant.parse("2030-01-02T03:04:05Z");
-    EnvRepo.Options opts = new EnvRepo.Options(RetryPolicy.DEFAULT, Clock.fixed(t, ZoneOffset.UTC), Duration.ofSeconds(30));
+    EnvRepo.Options opts = new EnvRepo.Options(RetryPolicy.DEFAULT, Clock.fixed(t, ZoneOffset.UTC), Duration.ofSeconds(30))
+        .withCommitter(new org.eclipse.jgit.lib.PersonIdent("CI Agent", "ci@example.com"));
     try (EnvRepo repo = EnvRepo.open(new RemoteSpec(url, "main", null), cache, null, opts)) {
       PushResult r = repo.commit(promotion("web", "envs/dev/web/values.yaml", "web:8", "p-8"), BOT);
       assertThat(repo.log(1).get(0).time()).isEqualTo(t);
       assertThat(r.commit()).isEqualTo(git(bare, "rev-parse", "main"));
     }
+    assertThat(git(bare, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%ct", "main"))
+        .isEqualTo("Ferry Bot <ferry@example.com>|CI Agent <ci@example.com>|" + t.getEpochSecond());
   }
 
   @Test
