@@ -1,5 +1,6 @@
 package dev.ferry.jenkins
 
+import com.sun.net.httpserver.HttpServer
 import dev.ferry.testing.GitDaemon
 import java.nio.file.Files
 import java.nio.file.Path
@@ -144,5 +145,37 @@ class RealFerryPipelineTest extends FerryStepTestCase {
       assert fileAtHead("envs/${env}/web/values.yaml").contains('tag: "1.4.2"')
     }
     assert headCommitMessage().contains('Ferry-Approved-By: alice')
+  }
+
+  @Test
+  void aFailingGateRollsBackAndFailsTheBuildWithTheGatesReason() {
+    // given: staging's health check answers 503, and staging rolls back automatically
+    HttpServer health = HttpServer.create(new InetSocketAddress(InetAddress.loopbackAddress, 0), 0)
+    health.createContext('/healthz') { exchange -> exchange.sendResponseHeaders(503, -1); exchange.close() }
+    health.start()
+    try {
+      Path ferryYaml = workspace.resolve('ferry.yaml')
+      ferryYaml.text = ferryYaml.text.replace('  staging:\n    repo: env\n    after: dev\n',
+          "  staging:\n    repo: env\n    after: dev\n    gates:\n" +
+          "      - http: {url: \"http://127.0.0.1:${health.address.port}/healthz\", successes: 1}\n" +
+          "    gateTimeout: 3s\n    rollback: auto\n")
+      // when
+      PipelineError e = failStep('ferryPipeline', [services: [web: "${WEB}:1.4.2".toString()], scan: false, noResolve: true])
+      // then
+      assert e.message.startsWith('staging: gate ')
+      assert e.message.endsWith('; rolled back')
+      assert currentBuild().description == e.message
+      assert currentBuild().result == 'FAILURE'
+      assert fileAtHead('envs/dev/web/values.yaml').contains('tag: "1.4.2"')
+      assert fileAtHead('envs/staging/web/values.yaml').contains('tag: "1.0.0"')
+      // ferry verify reports the failure; the pipeline rolls back (only promote --verify rolls back by itself)
+      assert calls('sh').count { it.args[0].label == 'ferry rollback' } == 1
+      assert fileAtHead('envs/prod/web/values.yaml').contains('tag: "1.0.0"')
+      assert calls('input').isEmpty()
+      assert calls('junit')*.args*.getAt(0)*.testResults.contains('ferry-reports/verify-staging-junit.xml')
+      assert workspace.resolve('ferry-reports/verify-staging-junit.xml').text.contains('<failure')
+    } finally {
+      health.stop(0)
+    }
   }
 }
