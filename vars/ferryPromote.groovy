@@ -10,12 +10,14 @@
  */
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryPromote', config, ['config', 'services', 'to', 'dryRun', 'pr', 'message',
-      'approvedBy', 'verify', 'noResolve', 'source', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
+      'verify', 'noResolve', 'source', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
   ferryCli.requireKeys('ferryPromote', config, ['services', 'to'])
   if (!(config.services instanceof Map)) {
     error("ferryPromote: 'services' maps service names to images, e.g. services: [web: 'registry.example.com/shop/web:1.4.2']")
   }
-  String approvedBy = config.approvedBy
+  // No approvedBy key on purpose: the only way a name reaches --approved-by is the Promote button,
+  // so an approval cannot be skipped by writing someone's name into a Jenkinsfile.
+  String approvedBy = null
   if (config.approval && !config.dryRun) {
     approvedBy = askApproval(config.services as Map, config.to as String, approverList(config.approvers),
         (config.approvalTimeout ?: 60) as int)

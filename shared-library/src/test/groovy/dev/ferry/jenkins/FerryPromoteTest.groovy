@@ -33,11 +33,24 @@ class FerryPromoteTest extends FerryStepTestCase {
     respond('promote', 0, promoted('prod'))
     // when
     runStep('ferryPromote', [services: [web: WEB], to: 'prod', dryRun: true, pr: true, verify: true, noResolve: true,
-                             approvedBy: 'carol', source: 'https://ci.example.com/other/1/'])
+                             source: 'https://ci.example.com/other/1/'])
     // then
     assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--dry-run', '--pr',
-                                 '--verify', '--no-resolve', '--approved-by', 'carol', '--source',
-                                 'https://ci.example.com/other/1/', '--json']
+                                 '--verify', '--no-resolve', '--source', 'https://ci.example.com/other/1/', '--json']
+  }
+
+  @Test
+  void anApproverCannotBeNamedWithoutTheButton() {
+    // when
+    Throwable thrown = null
+    try {
+      runStep('ferryPromote', [services: [web: WEB], to: 'prod', approvedBy: 'carol'])
+    } catch (Throwable t) {
+      thrown = t
+    }
+    // then
+    assert thrown != null && thrown.message.contains("unknown key 'approvedBy'")
+    assert calls('sh').findAll { it.args.toString().contains('promote') }.isEmpty()
   }
 
   @Test

@@ -129,6 +129,17 @@ class ArgoCdGateAgainstHttpFakeTest {
   }
 
   @Test
+  void aLaterHeadOfTheBranchThatIncludesThePromotionPasses() {
+    String later = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b";
+    GateContext withHistory = new GateContext("dev", COMMIT, Map.of(), PROMOTED, later::equals);
+    body = application("Synced", later, "Healthy", operation("Succeeded", later, "successfully synced (all tasks run)"));
+    assertThat(gate(Map.of()).check(withHistory).status()).isEqualTo(GateStatus.PASSED);
+    // a revision that does not include the promotion (an older one) still waits
+    body = application("Synced", OLD, "Healthy", null);
+    assertThat(gate(Map.of()).check(withHistory).status()).isEqualTo(GateStatus.RUNNING);
+  }
+
+  @Test
   void degradedAtThePromotedRevisionFails() {
     body = application("Synced", COMMIT, "Degraded", null);
     GateResult r = gate(Map.of()).check(CONTEXT);
