@@ -258,6 +258,7 @@ public final class EnvRepo implements AutoCloseable {
       }
       Path root = target.toAbsolutePath().normalize();
       Files.createDirectories(root);
+      List<Path> links = new ArrayList<>();
       try (TreeWalk tw = new TreeWalk(reader)) {
         tw.addTree(tree);
         tw.setRecursive(true);
@@ -276,6 +277,7 @@ public final class EnvRepo implements AutoCloseable {
             if (!link.isAbsolute() && file.getParent().resolve(link).normalize().startsWith(root)) {
               Files.deleteIfExists(file);
               Files.createSymbolicLink(file, link);
+              links.add(file);
             } else {
               listener.on(FerryEvent.warn(TOPIC, "skipped symbolic link " + rel + " pointing outside " + dirPath));
             }
@@ -287,9 +289,32 @@ public final class EnvRepo implements AutoCloseable {
           }
         }
       }
+      removeEscapingLinks(root, links, dirPath);
     } catch (IOException e) {
       throw new ExternalException("cannot export '" + dirPath + "' of " + shownUrl + " to " + target + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The textual check above cannot see through a chain of links ({@code up -> ../..} then
+   * {@code x -> up/..}): resolve each link on disk now that all are written, and remove those that
+   * lead outside the exported tree.
+   */
+  private void removeEscapingLinks(Path root, List<Path> links, String dirPath) throws IOException {
+    Path realRoot = root.toRealPath();
+    for (Path link : links) {
+      Path real;
+      try {
+        real = link.toRealPath();
+      } catch (IOException dangling) {
+        continue; // points at nothing: rendering cannot read through it
+      }
+      if (!real.startsWith(realRoot)) {
+        Files.delete(link);
+        listener.on(FerryEvent.warn(TOPIC, "skipped symbolic link " + root.relativize(link)
+            + " leading outside " + (dirPath.isEmpty() ? "the repository" : dirPath)));
+      }
     }
   }
 

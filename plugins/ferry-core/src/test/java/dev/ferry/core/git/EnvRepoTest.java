@@ -181,6 +181,29 @@ class EnvRepoTest {
   }
 
   @Test
+  void exportTreeKeepsLinksInsideAndDropsChainsThatLeadOut() throws IOException {
+    Path work = tmp.resolve("links");
+    git(tmp, "clone", "-q", url, work.toString());
+    Files.createDirectories(work.resolve("charts/a/b/c/d"));
+    Files.writeString(work.resolve("charts/values.yaml"), "x: 1\n");
+    // each link looks inside on its own; together they reach the parent of the export
+    Files.createSymbolicLink(work.resolve("charts/a/b/c/d/up"), Path.of("../../../.."));
+    Files.createSymbolicLink(work.resolve("charts/esc"), Path.of("a/b/c/d/up/../../../../.."));
+    Files.createSymbolicLink(work.resolve("charts/ok"), Path.of("values.yaml"));
+    git(work, "add", "-A");
+    git(work, "commit", "-q", "-m", "links");
+    git(work, "push", "-q", "origin", "main");
+    try (EnvRepo repo = open()) {
+      Path out = tmp.resolve("out-links");
+      repo.exportTree(repo.head(), "charts", out);
+      assertThat(Files.readString(out.resolve("ok"))).isEqualTo("x: 1\n");
+      assertThat(out.resolve("esc")).doesNotExist();
+      assertThat(Files.exists(out.resolve("esc"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+      assertThat(events).anySatisfy(e -> assertThat(e.message()).contains("skipped symbolic link esc"));
+    }
+  }
+
+  @Test
   void logReadsTrailersAndNotesNewestFirst() {
     try (EnvRepo repo = open()) {
       PushResult a = repo.commit(promotion("web", "envs/dev/web/values.yaml", "web:1.1", "p-a"), BOT);
