@@ -403,7 +403,9 @@ public final class EnvRepo implements AutoCloseable {
     updates.forEach((commit, f) -> byId.put(resolve(commit), f));
     RetryPolicy retry = options.retry();
     String lastProblem = "";
-    for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+    int failures = 0;
+    int races = 0;
+    for (int attempt = 1; ; attempt++) {
       int n = attempt;
       Verdict v = locked(() -> {
         if (n > 1 && !refreshed()) {
@@ -422,9 +424,11 @@ public final class EnvRepo implements AutoCloseable {
         return;
       }
       lastProblem = lastProblem(v);
+      if (v == Verdict.MOVED ? ++races >= retry.maxRaces() : ++failures >= retry.maxAttempts()) {
+        throw gaveUp(NOTES_REF, attempt, lastProblem);
+      }
       pause(attempt, retry, NOTES_REF);
     }
-    throw gaveUp(NOTES_REF, retry, lastProblem);
   }
 
   /** Fetches the branch and the notes into the mirror. */
@@ -475,7 +479,9 @@ public final class EnvRepo implements AutoCloseable {
   private PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode) {
     RetryPolicy retry = options.retry();
     String lastProblem = "";
-    for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+    int failures = 0;
+    int races = 0;
+    for (int attempt = 1; ; attempt++) {
       int n = attempt;
       Object outcome = locked(() -> {
         // A retry starts from a fresh head, fetched under the same lock hold as the push, so
@@ -489,9 +495,11 @@ public final class EnvRepo implements AutoCloseable {
         return r;
       }
       lastProblem = lastProblem((Verdict) outcome);
+      if (outcome == Verdict.MOVED ? ++races >= retry.maxRaces() : ++failures >= retry.maxAttempts()) {
+        throw gaveUp(target, attempt, lastProblem);
+      }
       pause(attempt, retry, target);
     }
-    throw gaveUp(target, retry, lastProblem);
   }
 
   private <T> T locked(LockedWork<T> work) {
@@ -570,12 +578,9 @@ public final class EnvRepo implements AutoCloseable {
   }
 
   private void pause(int attempt, RetryPolicy retry, String what) {
-    if (attempt >= retry.maxAttempts()) {
-      return;
-    }
     long ms = retry.backoffMillis(attempt, ThreadLocalRandom.current());
     listener.on(FerryEvent.progress(TOPIC, what + " on " + shownUrl + " moved or did not answer; retrying in "
-        + ms + " ms (attempt " + (attempt + 1) + " of " + retry.maxAttempts() + ")"));
+        + ms + " ms (attempt " + (attempt + 1) + ")"));
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
@@ -584,8 +589,8 @@ public final class EnvRepo implements AutoCloseable {
     }
   }
 
-  private ExternalException gaveUp(String ref, RetryPolicy retry, String lastProblem) {
-    return new ExternalException("gave up pushing " + ref + " to " + shownUrl + " after " + retry.maxAttempts()
+  private ExternalException gaveUp(String ref, int attempts, String lastProblem) {
+    return new ExternalException("gave up pushing " + ref + " to " + shownUrl + " after " + attempts
         + " attempts: " + lastProblem,
         "run the same promotion again; it continues where it stopped and never applies twice", null);
   }

@@ -116,10 +116,10 @@ class ConfigLoaderTest {
             List.of("ferry.yaml:11:13: 'render' in environment 'dev' must be true or false, not 'yes'")),
         Arguments.of("secret pasted as a variable name is not echoed", replace("env.git",
                 "env.git\n    auth: {passwordEnv: ghp_s3cr3t-t0ken}"),
-            List.of("ferry.yaml:5:25: 'passwordEnv' in auth of repo 'env' must be the name of an environment"
-                + " variable (letters, digits and '_'), not the secret itself",
-                "ferry.yaml:5:11: auth of repo 'env' needs both usernameEnv and passwordEnv (for a token, the user"
-                + " name your git server expects with it, e.g. x-access-token or oauth2)")),
+            List.of("ferry.yaml:5:11: auth of repo 'env' needs both usernameEnv and passwordEnv (for a token, the user"
+                + " name your git server expects with it, e.g. x-access-token or oauth2)",
+                "ferry.yaml:5:25: 'passwordEnv' in auth of repo 'env' must be the name of an environment"
+                + " variable (letters, digits and '_'), not the secret itself")),
         Arguments.of("password in the url is not echoed", replace("https://git.example.com",
                 "https://bob:hunter2@git.example.com"),
             List.of("ferry.yaml:4:10: url of repo 'env' carries credentials; move them to environment variables"
