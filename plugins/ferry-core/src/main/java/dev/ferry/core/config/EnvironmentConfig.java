@@ -22,7 +22,8 @@ import java.util.Optional;
  *     environment writes none, those of the environment it comes {@code after}
  * @param render render before and after the edit and refuse more than image changes
  * @param after the environment an image must have passed first
- * @param soak how long gates must keep passing; zero by default
+ * @param soak how long an image must have been verified upstream ({@code after}) before this
+ *     environment takes it; zero by default
  * @param gates the health gates, untyped, in the order written
  * @param gateTimeout how long the gates may take; 10 minutes by default
  * @param rollback what to do when a gate fails
