@@ -108,9 +108,10 @@ final class StartUp implements Scenario {
     int[] javaClasses = classes(java, dir);
     List<Result> rows = new ArrayList<>();
     double javaMs = median(tJava);
-    System.err.printf("%-36s %8s %8s %8s %8s %10s%n", "start-up", "median", "min", "cpu", "classes", "from jar");
-    System.err.printf("%-36s %8.0f %8d %8d %8d %10d%n", java.name(), javaMs, min(tJava), javaCpu, javaClasses[0],
-        javaClasses[1]);
+    String row = "%-36s %8s %8s %8s %8s %9s %12s%n";
+    System.err.printf(row, "start-up (ms, classes)", "median", "min", "cpu", "classes", "from jar", "outside CDS");
+    System.err.printf(row, java.name(), Math.round(javaMs), min(tJava), javaCpu, javaClasses[0], javaClasses[1],
+        javaClasses[2]);
     for (int f = 0; f < ferry.size(); f++) {
       Launch l = ferry.get(f);
       long cpu = medianCpu(l, cpuRuns, dir);
@@ -126,12 +127,13 @@ final class StartUp implements Scenario {
       n.put("javaCpuMillis", javaCpu);
       n.put("ferryClassesLoaded", classes[0]);
       n.put("ferryClassesFromJar", classes[1]);
+      n.put("ferryClassesOutsideCds", classes[2]);
       n.put("javaClassesLoaded", javaClasses[0]);
       n.put("ferryMillis", Arrays.stream(tFerry[f]).map(t -> t / 1_000_000).toArray());
       n.put("javaMillis", Arrays.stream(tJava).map(t -> t / 1_000_000).toArray());
       rows.add(new Result("start-up: " + l.name(), "ms", false, median(tFerry[f]), javaMs, n));
-      System.err.printf("%-36s %8.0f %8d %8d %8d %10d%n", l.name(), median(tFerry[f]), min(tFerry[f]), cpu,
-          classes[0], classes[1]);
+      System.err.printf(row, l.name(), Math.round(median(tFerry[f])), min(tFerry[f]), cpu, classes[0], classes[1],
+          classes[2]);
     }
     return rows;
   }
@@ -180,7 +182,10 @@ final class StartUp implements Scenario {
     return cpu[runs / 2];
   }
 
-  /** Classes the launch loads, and how many of them it read from a jar rather than a CDS archive. */
+  /**
+   * Classes the launch loads, how many of them it read from a jar, and how many did not come from a
+   * CDS archive at all (those from the jar and those made at run time: annotation proxies, lambdas).
+   */
   private static int[] classes(Launch launch, Path dir) throws IOException, InterruptedException {
     Path log = dir.resolve("classes.txt");
     List<String> c = new ArrayList<>(launch.command());
@@ -190,7 +195,8 @@ final class StartUp implements Scenario {
     waitFor(p, c);
     List<String> lines = Files.readAllLines(log);
     int fromJar = (int) lines.stream().filter(l -> l.contains("source: jar:") || l.contains("source: file:")).count();
-    return new int[] {lines.size(), fromJar};
+    int outsideCds = (int) lines.stream().filter(l -> !l.contains("source: shared objects file")).count();
+    return new int[] {lines.size(), fromJar, outsideCds};
   }
 
   private static void waitFor(Process p, List<String> command) throws InterruptedException {
