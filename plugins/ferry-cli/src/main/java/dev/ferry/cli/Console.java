@@ -15,10 +15,16 @@ import picocli.CommandLine;
  */
 public final class Console implements FerryListener {
 
-  static final ObjectMapper JSON = new ObjectMapper()
-      .findAndRegisterModules()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  /**
+   * The mapper, made on first use: loading and initialising Jackson databind costs a JVM start-up
+   * more than the JVM itself, and most runs without {@code --json} never write JSON.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .findAndRegisterModules()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  }
 
   private final PrintWriter out;
   private final PrintWriter err;
@@ -72,7 +78,7 @@ public final class Console implements FerryListener {
 
   static String toJson(Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return Json.MAPPER.writeValueAsString(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON result", e);
     }
@@ -101,7 +107,7 @@ public final class Console implements FerryListener {
     }
     err.flush();
     if (json) {
-      ObjectNode root = JSON.createObjectNode();
+      ObjectNode root = Json.MAPPER.createObjectNode();
       ObjectNode error = root.putObject("error");
       error.put("message", e.getMessage());
       error.put("exitCode", e.exitCode());
@@ -129,7 +135,7 @@ public final class Console implements FerryListener {
     }
     err.flush();
     if (json) {
-      ObjectNode root = JSON.createObjectNode();
+      ObjectNode root = Json.MAPPER.createObjectNode();
       root.putObject("error").put("message", "internal error: " + e).put("exitCode", 1);
       out.println(toJson(root));
       out.flush();

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.InputException;
 import dev.ferry.core.edit.AtomicFile;
 import dev.ferry.core.edit.DocumentSelector;
@@ -10,6 +9,8 @@ import dev.ferry.core.edit.YamlEditor;
 import dev.ferry.core.edit.YamlPath;
 import dev.ferry.core.image.ImageRef;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -147,7 +148,8 @@ public final class EditCommand implements Runnable {
   private static int report(CommandLine.Model.CommandSpec spec, Path file, String before, String after, String old,
       String now, String where) {
     boolean changed = AtomicFile.writeIfChanged(file, before, after);
-    ObjectNode json = Console.JSON.createObjectNode();
+    // a map, not an ObjectNode: without --json, no Jackson class is loaded
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("file", file.toString());
     json.put("changed", changed);
     json.put("old", old);

@@ -4,6 +4,11 @@ import dev.ferry.core.FerryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,24 +22,33 @@ import picocli.CommandLine.Command;
     name = "ferry",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Carries container images across environments through git.",
-    subcommands = {
-        CommandLine.HelpCommand.class,
-        DemoCommand.class,
-        PlanCommand.class,
-        PromoteCommand.class,
-        VerifyCommand.class,
-        RollbackCommand.class,
-        ReleaseCommand.class,
-        StatusCommand.class,
-        HistoryCommand.class,
-        EnvironmentsCommand.class,
-        EditCommand.class,
-        BuildCommand.class,
-        ScanCommand.class,
-        TestImageCommand.class,
-    })
+    description = "Carries container images across environments through git.")
 public final class Main implements Runnable {
+
+  /**
+   * Every subcommand by its {@code @Command} name, in the order {@code --help} lists them. They are
+   * not in Main's {@code @Command(subcommands = ...)}: picocli builds the model of every listed
+   * command (reflection over each annotated field, loading and verifying its classes) before it
+   * parses an argument, which was half the time of {@code ferry --version}. {@link #run} adds only
+   * the commands that the arguments can reach ({@link #reachable}).
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+      // the names are spelled out, not read from each @Command: parsing fourteen annotations
+      // would cost what this list saves (CommandTreeTest checks that they match)
+      Map.entry("help", CommandLine.HelpCommand.class),
+      Map.entry("demo", DemoCommand.class),
+      Map.entry("plan", PlanCommand.class),
+      Map.entry("promote", PromoteCommand.class),
+      Map.entry("verify", VerifyCommand.class),
+      Map.entry("rollback", RollbackCommand.class),
+      Map.entry("release", ReleaseCommand.class),
+      Map.entry("status", StatusCommand.class),
+      Map.entry("history", HistoryCommand.class),
+      Map.entry("environments", EnvironmentsCommand.class),
+      Map.entry("edit", EditCommand.class),
+      Map.entry("build", BuildCommand.class),
+      Map.entry("scan", ScanCommand.class),
+      Map.entry("test-image", TestImageCommand.class));
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -45,17 +59,51 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine(out, err);
+    CommandLine cli = commandLine(out, err, reachable(args));
     return cli.execute(args);
   }
 
-  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+  /** The command line with the given subcommands (values of {@link #SUBCOMMANDS}). */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Collection<Class<?>> subcommands) {
     CommandLine cli = new CommandLine(new Main());
+    for (Class<?> subcommand : subcommands) {
+      cli.addSubcommand(subcommand);
+    }
+    // after addSubcommand: picocli hands these settings down only to the subcommands present
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::handleException);
     cli.setParameterExceptionHandler(Main::handleParameterException);
     return cli;
+  }
+
+  /**
+   * The subcommands that parsing {@code args} can reach: the one named by the first argument that is
+   * not an option, none for {@code --version} alone, and all of them whenever the answer depends on
+   * the whole tree ({@code --help} and {@code help} list every command, an unknown name or option is
+   * reported against the root, an {@code @argument-file} may name any command).
+   */
+  static Collection<Class<?>> reachable(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--version") || arg.equals("-V")) {
+        continue;
+      }
+      if (arg.startsWith("-") || arg.startsWith("@")) {
+        return SUBCOMMANDS.values();
+      }
+      Class<?> named = SUBCOMMANDS.get(arg);
+      return named == null || named == CommandLine.HelpCommand.class ? SUBCOMMANDS.values() : List.of(named);
+    }
+    return List.of();
+  }
+
+  @SafeVarargs
+  private static Map<String, Class<?>> subcommands(Map.Entry<String, Class<?>>... commands) {
+    Map<String, Class<?>> byName = new LinkedHashMap<>();
+    for (Map.Entry<String, Class<?>> command : commands) {
+      byName.put(command.getKey(), command.getValue());
+    }
+    return Collections.unmodifiableMap(byName);
   }
 
   @Override

@@ -1,0 +1,130 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The run from which the build makes the AppCDS archive {@code ferry.jsa}: the cheap commands a CI
+ * pipeline calls many times ({@code --version}, {@code --help}, {@code environments},
+ * {@code edit helm-image|kustomize-image|yaml}, with and without {@code --json}, and an error) in
+ * one JVM, on small files in a temporary directory. Every class they load goes into the archive,
+ * where the next JVM finds it parsed and verified; a class the archive lacks still loads from the
+ * jar, only slower.
+ *
+ * <pre>
+ * java -XX:ArchiveClassesAtExit=ferry.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+ *     -cp ferry.jar dev.ferry.cli.ArchiveTraining
+ * </pre>
+ * Not a command: the build runs it (plugins/ferry-cli/pom.xml, execution cds-archive).
+ */
+final class ArchiveTraining {
+
+  private ArchiveTraining() {
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Files.createTempDirectory("ferry-archive-training");
+    try {
+      List<List<String>> runs = runs(dir);
+      for (List<String> run : runs) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(run.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        boolean expectFailure = run.contains(dir.resolve("missing.yaml").toString());
+        if ((exit != 0) != expectFailure) {
+          throw new IllegalStateException("ferry " + String.join(" ", run) + " exited " + exit + ": " + err);
+        }
+      }
+      System.out.println("ArchiveTraining: " + runs.size() + " runs");
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static List<List<String>> runs(Path dir) throws IOException {
+    Path config = Files.writeString(dir.resolve("ferry.yaml"), """
+        apiVersion: ferry/v1
+        repos:
+          env: {url: env.git, branch: main}
+        services:
+          web: {image: registry.example.com/shop/web}
+          api: {image: registry.example.com/shop/api}
+        environments:
+          dev:
+            repo: env
+            targets:
+              "*": {helm: "envs/{env}/{service}/values.yaml"}
+              api: {kustomize: "envs/{env}/api"}
+          prod:
+            repo: env
+            after: dev
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+            gates:
+              - http: {url: "http://127.0.0.1:8080/healthz", jsonPath: status, equals: ok}
+            gateTimeout: 20s
+            rollback: auto
+            approval: required
+            approvers: [alice]
+        """);
+    Path values = Files.writeString(dir.resolve("values.yaml"), """
+        # web: values for the chart
+        replicaCount: 1   # prod runs three
+        image:
+          repository: registry.example.com/shop/web
+          tag: "1.0.0"    # promoted by ferry
+        """);
+    Path kustomize = Files.createDirectories(dir.resolve("api"));
+    Files.writeString(kustomize.resolve("kustomization.yaml"), """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources: [deployment.yaml]
+        images:
+          - name: registry.example.com/shop/api
+            newTag: 2.0.0
+        """);
+    Path deployment = Files.writeString(dir.resolve("deployment.yaml"), """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: web
+                  image: registry.example.com/shop/web:1.0.0
+        """);
+    String digest = "@sha256:" + "3b1f7e0c9a4d2e6f".repeat(4);
+    return List.of(
+        List.of("--version"),
+        List.of("--help"),
+        List.of("edit", "--help"),
+        List.of("environments", "-c", config.toString()),
+        List.of("environments", "-c", config.toString(), "--json"),
+        List.of("environments", "-c", dir.resolve("missing.yaml").toString(), "--json"),
+        List.of("edit", "helm-image", values.toString(), "registry.example.com/shop/web:1.1.0"),
+        List.of("edit", "helm-image", values.toString(), "registry.example.com/shop/web:1.2.0" + digest, "--json"),
+        List.of("edit", "kustomize-image", kustomize.toString(), "registry.example.com/shop/api:2.1.0"),
+        List.of("edit", "kustomize-image", kustomize.toString(), "registry.example.com/shop/api:2.2.0", "--json"),
+        List.of("edit", "yaml", deployment.toString(), "spec.template.spec.containers[0].image",
+            "registry.example.com/shop/web:1.1.0", "--select", "kind=Deployment,name=web", "--json"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
