@@ -80,6 +80,10 @@ public final class Bench {
     for (Result r : results) {
       s.append(String.format(format, r.scenario(), fmt(r.ferry()) + " " + r.unit(), fmt(r.baseline()) + " " + r.unit(),
           String.format("%.2fx", r.ratio())));
+      // a scenario may sum up what the figures hide, e.g. "baseline: 15 of 16 pushes failed"
+      if (r.notes() != null && r.notes().get("summary") != null) {
+        s.append("    ").append(r.notes().get("summary")).append('\n');
+      }
     }
     return s.toString();
   }

@@ -11,6 +11,8 @@ public final class Catalogue {
   public static List<Scenario> all() {
     return List.of(
         new EditThroughput(),
-        new StartUp());
+        new StartUp(),
+        new GitPromotion(),
+        new ConcurrentPromoters());
   }
 }

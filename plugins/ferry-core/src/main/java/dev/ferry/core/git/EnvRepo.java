@@ -664,7 +664,10 @@ public final class EnvRepo implements AutoCloseable {
       return Verdict.DONE;
     }
     boolean moved = raced || !Objects.equals(oldHead, head) || !Objects.equals(oldNotes, notesHead)
-        || (refusal != null && refusal.contains("lock"));
+        || (refusal != null && refusal.contains("lock"))
+        // "cannot lock ref 'refs/heads/main': is at X but expected Y": another push landed between
+        // the advertisement and the update; a lost race even when the fetch above failed under load
+        || (messages != null && messages.contains("cannot lock ref"));
     if (moved) {
       return Verdict.MOVED;
     }

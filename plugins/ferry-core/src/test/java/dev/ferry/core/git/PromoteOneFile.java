@@ -8,7 +8,7 @@ import java.util.Map;
 import org.eclipse.jgit.lib.PersonIdent;
 
 /**
- * A promoter in its own process, for the concurrency tests and benchmarks: opens the repository,
+ * A promoter in its own process, for the concurrency tests: opens the repository,
  * signals ready, waits for the start file, then promotes one file.
  *
  * <p>Arguments: {@code URL CACHE_DIR PATH VALUE SERVICE READY_FILE START_FILE}. Prints

@@ -70,6 +70,33 @@ class PushFaultsTest {
     }
   }
 
+  /**
+   * Another push landing between receive-pack's ref advertisement and its ref update makes the
+   * server answer "failed to update ref" ("cannot lock ref ... is at X but expected Y"), not
+   * "non-fast-forward": a lost race all the same (seen with 64 concurrent promoters in test/bench).
+   */
+  @Test
+  void refMovedDuringThePushIsALostRaceAndRetried() throws IOException {
+    try (GitDaemon daemon = GitDaemon.start(tmp.resolve("srv"))) {
+      Path bare = seed(daemon);
+      Path marker = tmp.resolve("moved");
+      // the hook runs once, after the advertisement: it moves main as a concurrent push would
+      GitHook.install(bare, "pre-receive", "[ -e '" + marker + "' ] && exit 0\ntouch '" + marker + "'\n"
+          + "unset GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES\n"
+          + "export GIT_AUTHOR_NAME=other GIT_AUTHOR_EMAIL=o@example.com GIT_COMMITTER_NAME=other"
+          + " GIT_COMMITTER_EMAIL=o@example.com\n"
+          + "c=$(git commit-tree 'main^{tree}' -p main -m 'someone else') && git update-ref refs/heads/main \"$c\"\n");
+      RemoteSpec spec = new RemoteSpec(daemon.url("env.git"), "main", null);
+      try (EnvRepo repo = EnvRepo.open(spec, tmp.resolve("cache"), null, QUICK)) {
+        PushResult r = repo.commit(promotion("web", "envs/dev/web/values.yaml", "web:2", "p-moved"), BOT);
+        assertThat(r.attempts()).isEqualTo(2);
+      }
+      assertThat(Files.exists(marker)).isTrue();
+      assertThat(lines(git(bare, "log", "--format=%s", "main"))).startsWith("Promote web to web:2", "someone else");
+      assertThat(promotionsOf(bare, "p-moved")).isEqualTo(1);
+    }
+  }
+
   @Test
   void serverDyingBeforeTheUpdateLeavesNothingAndRerunLandsOnce() throws Exception {
     serverDiesDuringPush("pre-receive", "p-pre");
