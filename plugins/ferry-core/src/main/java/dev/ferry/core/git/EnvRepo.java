@@ -401,10 +401,7 @@ public final class EnvRepo implements AutoCloseable {
   public void updateNotes(Map<String, UnaryOperator<String>> updates) {
     Map<ObjectId, UnaryOperator<String>> byId = new LinkedHashMap<>();
     updates.forEach((commit, f) -> byId.put(resolve(commit), f));
-    RetryPolicy retry = options.retry();
-    String lastProblem = "";
-    int failures = 0;
-    int races = 0;
+    Retries retries = new Retries(NOTES_REF);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
       Verdict v = locked(() -> {
@@ -423,11 +420,7 @@ public final class EnvRepo implements AutoCloseable {
         listener.on(FerryEvent.debug(TOPIC, "notes in " + NOTES_REF + " on " + shownUrl + " are up to date"));
         return;
       }
-      lastProblem = lastProblem(v);
-      if (v == Verdict.MOVED ? ++races >= retry.maxRaces() : ++failures >= retry.maxAttempts()) {
-        throw gaveUp(NOTES_REF, attempt, lastProblem);
-      }
-      pause(attempt, retry, NOTES_REF);
+      retries.failed(attempt, v);
     }
   }
 
@@ -477,10 +470,7 @@ public final class EnvRepo implements AutoCloseable {
   private String lastPushProblem = "";
 
   private PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode) {
-    RetryPolicy retry = options.retry();
-    String lastProblem = "";
-    int failures = 0;
-    int races = 0;
+    Retries retries = new Retries(target);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
       Object outcome = locked(() -> {
@@ -494,11 +484,31 @@ public final class EnvRepo implements AutoCloseable {
       if (outcome instanceof PushResult r) {
         return r;
       }
-      lastProblem = lastProblem((Verdict) outcome);
-      if (outcome == Verdict.MOVED ? ++races >= retry.maxRaces() : ++failures >= retry.maxAttempts()) {
-        throw gaveUp(target, attempt, lastProblem);
+      retries.failed(attempt, (Verdict) outcome);
+    }
+  }
+
+  /**
+   * The retries of one push: lost races (the ref moved) and server failures each count against
+   * their own budget of the {@link RetryPolicy}; between attempts, a jittered pause.
+   */
+  private final class Retries {
+    private final String ref;
+    private final RetryPolicy policy = options.retry();
+    private int failures;
+    private int races;
+
+    Retries(String ref) {
+      this.ref = ref;
+    }
+
+    /** Counts a failed attempt; throws when its budget is spent, else waits before the next one. */
+    void failed(int attempt, Verdict verdict) {
+      boolean spent = verdict == Verdict.MOVED ? ++races >= policy.maxRaces() : ++failures >= policy.maxAttempts();
+      if (spent) {
+        throw gaveUp(ref, attempt, lastProblem(verdict));
       }
-      pause(attempt, retry, target);
+      pause(attempt, policy, ref);
     }
   }
 
