@@ -280,7 +280,8 @@ function run() {
     annotate('error', 'FERRY_JAR is not set: the install step did not run', { title: 'ferry action' });
     return 2;
   }
-  const argv = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', jar, ...args, '--json'];
+  // JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
+  const argv = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr', '-jar', jar, ...args, '--json'];
   const child = spawnSync(javaExecutable(), argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,

@@ -47,7 +47,7 @@ final class ConcurrentPromoters implements Scenario {
         GeneratedEnvRepo.copyTree(primed, cache);
         // the launcher's JVM flags (plugins/ferry-cli), a small heap: many JVMs share two cores here
         procs.add(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m",
-            "-cp", System.getProperty("java.class.path"), PromoterProcess.class.getName(),
+            "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", System.getProperty("java.class.path"), PromoterProcess.class.getName(),
             url, cache.toString(), String.valueOf(1 + i), "conc-" + i, r.toString(), start.toString())
             .redirectErrorStream(true).redirectOutput(dir.resolve("p-" + i + ".log").toFile()).start());
       }

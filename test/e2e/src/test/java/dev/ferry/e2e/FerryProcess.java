@@ -39,7 +39,8 @@ final class FerryProcess {
   }
 
   Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-jar", jar().toAbsolutePath().toString()));
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+        "-Xlog:disable", "-Xlog:all=warning:stderr", "-jar", jar().toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().putAll(env);
