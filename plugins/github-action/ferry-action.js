@@ -164,7 +164,9 @@ function statusSection(json) {
 function rollbacksSection(rollbacks) {
   if (!Array.isArray(rollbacks) || rollbacks.length === 0) return '';
   return '\n**Rolled back**\n\n' + table(['service', 'restored', 'blocked', 'commit'],
-    rollbacks.map((r) => [r.service, code(r.restored), code(r.blocked), r.commit ? code(r.commit) : '']));
+    rollbacks.map((r) => [r.service, code(r.restored), code(r.blocked), r.commit ? code(r.commit) : '']))
+    + rollbacks.flatMap((r) => r.rolloutAbortFailures || [])
+      .map((f) => `\n> Rollout not aborted: ${f}. The rollback stands; the canary runs until Argo CD syncs it.\n`).join('');
 }
 
 function renderSummary(command, args, exitCode, json) {

@@ -1,6 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.gate.Gates;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.RollbackResult;
 import java.util.concurrent.Callable;
@@ -34,10 +33,11 @@ public final class RollbackCommand implements Callable<Integer> {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
       RollbackResult result = promoter.rollback(env, service, reason, promoter.context().user());
-      var environment = promoter.config().environment(env);
-      Gates.abortRollouts(environment.gates(), env, java.util.List.of(service), promoter.context().env(), console);
       console.result(result, "Rolled back " + service + " in " + env + " to " + result.restored()
-          + " (" + result.commit().substring(0, 12) + "); " + result.blocked() + " is blocked there.");
+          + " (" + result.commit().substring(0, 12) + "); " + result.blocked() + " is blocked there."
+          + (result.rolloutsAborted().isEmpty() ? "" : " Aborted Rollout " + String.join(", ", result.rolloutsAborted()) + ".")
+          + (result.rolloutAbortFailures().isEmpty() ? ""
+              : " Not aborted: " + String.join("; ", result.rolloutAbortFailures()) + "."));
       return 0;
     }
   }

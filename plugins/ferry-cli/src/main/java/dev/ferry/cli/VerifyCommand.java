@@ -81,6 +81,8 @@ public final class VerifyCommand implements Callable<Integer> {
     for (RollbackResult rb : r.rollbacks()) {
       out.append("  rolled back ").append(rb.service()).append(" to ").append(rb.restored())
           .append("; blocked ").append(rb.blocked()).append('\n');
+      rb.rolloutsAborted().forEach(a -> out.append("  aborted Rollout ").append(a).append('\n'));
+      rb.rolloutAbortFailures().forEach(f -> out.append("  Rollout not aborted: ").append(f).append('\n'));
     }
     return out.toString();
   }

@@ -343,21 +343,15 @@ public final class Gates {
 
   /**
    * Aborts the Argo Rollouts Rollout of every {@code rollout} gate of an environment, after a
-   * failed verification or a rollback, see {@link RolloutAbort}. A failure to abort is reported as
-   * a warning, not thrown: the git revert is what rolls back; the abort only makes it faster.
-   *
-   * @return the rollouts aborted, as {@code namespace/name}
+   * rollback, see {@link RolloutAbort}, expanding {@code {service}} to each of {@code services}. A
+   * failure to abort is returned (and reported as a warning), not thrown: the git revert is what
+   * rolls back; the abort only makes it faster.
    */
-  public static List<String> abortRollouts(List<GateConfig> configs, String environment, Map<String, String> env,
-      FerryListener listener) {
-    return abortRollouts(configs, environment, List.of(), env, listener);
-  }
-
-  /** Like {@link #abortRollouts(List, String, Map, FerryListener)}, expanding {@code {service}} to each of {@code services}. */
-  public static List<String> abortRollouts(List<GateConfig> configs, String environment, List<String> services,
+  public static RolloutAborts abortRollouts(List<GateConfig> configs, String environment, List<String> services,
       Map<String, String> env, FerryListener listener) {
     FerryListener events = listener == null ? FerryListener.NONE : listener;
     List<String> aborted = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (GateConfig c : configs) {
       if (!c.kind().equals("rollout") || !validate(c).isEmpty()) {
         continue;
@@ -366,6 +360,7 @@ public final class Gates {
       List<Map<String, Object>> targets = new ArrayList<>();
       if (usesService(settings)) {
         if (services.isEmpty()) {
+          failed.add(c.location() + ": its settings use {service} and no service was named");
           events.on(FerryEvent.warn("rollout", "not aborting the rollout gate at " + c.location()
               + ": its settings use {service} and no service was named"));
         }
@@ -380,14 +375,28 @@ public final class Gates {
           RolloutAbort.abort(cluster.client(), namespace, name);
           aborted.add(namespace + "/" + name);
           events.on(FerryEvent.info("rollout", "aborted Rollout " + namespace + "/" + name));
-        } catch (ExternalException e) {
-          events.on(FerryEvent.warn("rollout", e.getMessage()));
-        } catch (GateAnswer e) {
-          events.on(FerryEvent.warn("rollout", "cannot abort Rollout " + namespace + "/" + name + ": " + e.getMessage()));
+        } catch (ExternalException | GateAnswer e) {
+          String why = e instanceof GateAnswer ? "cannot abort Rollout " + namespace + "/" + name + ": " + e.getMessage()
+              : e.getMessage();
+          failed.add(why);
+          events.on(FerryEvent.warn("rollout", why));
         }
       }
     }
-    return aborted;
+    return new RolloutAborts(aborted, failed);
+  }
+
+  /**
+   * What {@link #abortRollouts} did.
+   *
+   * @param aborted the Rollouts aborted, as {@code namespace/name}
+   * @param failed why each Rollout that should have been aborted was not
+   */
+  public record RolloutAborts(List<String> aborted, List<String> failed) {
+    public RolloutAborts {
+      aborted = List.copyOf(aborted);
+      failed = List.copyOf(failed);
+    }
   }
 
   /** Names of the settings of a kind, for documentation and completion. */

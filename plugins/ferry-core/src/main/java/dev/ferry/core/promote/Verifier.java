@@ -146,7 +146,6 @@ public final class Verifier {
         listener.on(FerryEvent.warn("rollback", "could not roll back " + service + " in " + env.name() + ": " + e.getMessage()));
       }
     }
-    Gates.abortRollouts(env.gates(), env.name(), List.copyOf(request.images().keySet()), promoter.context().env(), listener);
     return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks), errors);
   }
 
