@@ -100,14 +100,8 @@ def call(Map config = [:]) {
       }
       if (!verification.passed) {
         String reason = ferryVerify.failureMessage(name, verification.verification instanceof Map ? verification.verification : verification, false)
+        // ferry verify rolls back by itself where the environment says rollback: auto
         if (ferryVerify.rolledBackOf(verification)) {
-          reason = "${reason}; rolled back"
-        } else if (environment.rollback == 'auto') {
-          stage("Roll back ${name}") {
-            for (int i = 0; i < names.size(); i++) {
-              ferryRollback(config: ferryYaml, env: name, service: names[i], reason: reason, credentials: credentials)
-            }
-          }
           reason = "${reason}; rolled back"
         }
         currentBuild.description = reason

@@ -87,25 +87,24 @@ class FerryPipelineTest extends FerryStepTestCase {
   }
 
   @Test
-  void aFailedGateRollsBackAndStopsThePromotion() {
-    // given
+  void aFailedGateStopsThePromotionAndLeavesTheRollbackToFerry() {
+    // given: verify failed and rolled nothing back (the image passed before, or rollback: manual)
     gatesPass()
-    respond('verify', 1, [environment: 'staging', passed: false,
+    respond('verify', 1, [environment: 'staging', passed: false, rollbacks: [],
                           outcomes: [[gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01']]])
     // when
     PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
     // then
     assert promotedTo() == ['dev', 'staging']
-    assert stages.contains('Roll back staging')
-    assert argsOf('rollback') == ['rollback', '-c', 'ferry.yaml', '--env', 'staging', 'web', '--reason',
-                                  'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01', '--json']
-    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01; rolled back'
+    assert !ferryCalls.any { it.args[0] == 'rollback' }
+    assert !stages.any { it.startsWith('Roll back') }
+    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01'
     assert currentBuild().description == e.message
     assert currentBuild().result == 'FAILURE'
   }
 
   @Test
-  void aGateThatFerryAlreadyRolledBackIsNotRolledBackTwice() {
+  void aGateThatFerryRolledBackIsReportedAndNotRolledBackTwice() {
     // given
     gatesPass()
     respond('verify', 1, [environment: 'staging', passed: false, commit: 'c1', images: [web: 'web:1.4.2'],

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code ferry verify}: runs an environment's gates and records the evidence in git. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Run the gates of an environment against what is deployed there and record the",
-        "evidence as a git note on the promotion commits. Exit 1 when a gate fails."})
+        "evidence as a git note on the promotion commits. Exit 1 when a gate fails. With rollback: auto,",
+        "a failed gate rolls back the services whose image Ferry promoted and never verified there."})
 public final class VerifyCommand implements Callable<Integer> {
 
   @Mixin CommonOptions common;
@@ -54,7 +55,9 @@ public final class VerifyCommand implements Callable<Integer> {
       if (junit != null) {
         writeJunit(junit, result);
       }
-      return result.passed() ? 0 : 1;
+      result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
+      // a rollback that did not land leaves a bad version running: that is an outside failure, not a verdict
+      return result.passed() ? 0 : result.rollbackErrors().isEmpty() ? 1 : 3;
     }
   }
 
@@ -67,6 +70,7 @@ public final class VerifyCommand implements Callable<Integer> {
     out.put("outcomes", r.outcomes());
     out.put("recordedOn", r.recordedOn());
     out.put("rollbacks", r.rollbacks());
+    out.put("rollbackErrors", r.rollbackErrors());
     return out;
   }
 

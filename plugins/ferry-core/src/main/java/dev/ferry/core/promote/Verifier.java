@@ -32,8 +32,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs an environment's gates against what is deployed there and records the evidence as a git
- * note on the promotion commits it verified; with {@code rollback: auto}, a failed verification
- * after a promotion rolls it back.
+ * note on the promotion commits it verified. With {@code rollback: auto}, a failed verification
+ * rolls back what it judged and was new: the services promoted by {@code promote --verify}, or, on
+ * {@code ferry verify}, those whose image Ferry promoted and no verification has passed yet. An
+ * image that passed before and fails now (an outage elsewhere, a noisy metric) is reported, not
+ * rolled back: a new version is what a rollback undoes.
  *
  * <pre>{@code
  * VerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).verify("staging", List.of(), null);
@@ -64,14 +67,21 @@ public final class Verifier {
    */
   public VerifyResult verify(String environment, List<String> services, Duration timeout) {
     EnvironmentConfig env = promoter.config().environment(environment);
-    return verify(env, services, timeout, gates(env));
+    return verify(env, services, timeout, gates(env), null);
   }
 
   private List<Gate> gates(EnvironmentConfig env) {
     return Gates.fromConfig(env.gates(), env.name(), promoter.context().env());
   }
 
-  private VerifyResult verify(EnvironmentConfig env, List<String> services, Duration timeout, List<Gate> gates) {
+  /**
+   * @param promoted the services a promotion just wrote, all to be rolled back on failure; null to
+   *     choose those whose image Ferry promoted and that never passed a verification
+   */
+  private VerifyResult verify(EnvironmentConfig env, List<String> services, Duration timeout, List<Gate> gates,
+      List<String> promoted) {
+    VerifyResult result;
+    List<String> unproven;
     try {
       String environment = env.name();
       List<String> names = services.isEmpty() ? servicesIn(env) : services;
@@ -83,6 +93,12 @@ public final class Verifier {
       EnvRepo repo = promoter.repoOf(environment);
       String head = repo.head();
       History history = promoter.historyOf(environment);
+      unproven = promoted != null ? promoted : images.keySet().stream()
+          .filter(s -> history.lastChange(environment, s).filter(p -> p.kind().equals(PromotionRecord.PROMOTE))
+              .filter(p -> p.images().containsKey(s) && ImageRef.parse(p.images().get(s)).sameVersion(images.get(s)))
+              .isPresent())
+          .filter(s -> history.firstVerified(environment, s, images.get(s)).isEmpty())
+          .toList();
       Instant promotedAt = images.keySet().stream()
           .map(s -> history.lastChange(environment, s).map(PromotionRecord::time))
           .flatMap(Optional::stream).max(Instant::compareTo).orElse(promoter.context().clock().instant());
@@ -95,10 +111,29 @@ public final class Verifier {
       Verification verification = new GateRunner(limit, interval, errorBudget(limit), promoter.context().clock(), sleeper, listener)
           .run(gates, context);
       List<String> recordedOn = record(environment, head, images, verification, history);
-      return new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(), recordedOn, List.of());
+      result = new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(),
+          recordedOn, List.of(), List.of());
     } finally {
       gates.forEach(Gate::close);
     }
+    return result.passed() || env.rollback() != RollbackMode.AUTO ? result : rollBack(env, unproven, result);
+  }
+
+  /** Rolls each service back; one that cannot be must not keep the others on a bad version. */
+  private VerifyResult rollBack(EnvironmentConfig env, List<String> services, VerifyResult failed) {
+    String reason = failed.failure().map(o -> "gate " + o.gate() + " " + o.status() + ": " + o.reason())
+        .orElse("verification failed");
+    List<RollbackResult> rollbacks = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (String service : services) {
+      try {
+        rollbacks.add(promoter.rollback(env.name(), service, reason, "ferry (rollback: auto)"));
+      } catch (FerryException e) {
+        errors.add(service + ": " + e.getMessage());
+        listener.on(FerryEvent.warn("rollback", "could not roll back " + service + " in " + env.name() + ": " + e.getMessage()));
+      }
+    }
+    return failed.withRollbacks(rollbacks, errors);
   }
 
   /**
@@ -120,33 +155,16 @@ public final class Verifier {
       gates.forEach(Gate::close);
       listener.on(FerryEvent.info("verify", "pull request branch " + promotion.branch()
           + " is not deployed yet: verify after it is merged"));
-      return new PromoteVerifyResult(promotion, null, List.of());
+      return new PromoteVerifyResult(promotion, null);
     }
-    VerifyResult verified;
+    List<String> services = List.copyOf(request.images().keySet());
     try {
-      verified = verify(env, List.copyOf(request.images().keySet()), timeout, gates);
+      return new PromoteVerifyResult(promotion, verify(env, services, timeout, gates, services));
     } catch (FerryException e) {
       throw new ExternalException("promoted " + Promoter.describe(request.images()) + " to '" + env.name()
           + "' in commit " + promotion.commit() + ", but could not verify it: " + e.getMessage(),
           "run 'ferry verify --env " + env.name() + "' once the cause is fixed", e);
     }
-    if (verified.passed() || env.rollback() != RollbackMode.AUTO) {
-      return new PromoteVerifyResult(promotion, verified, List.of());
-    }
-    String reason = verified.failure().map(o -> "gate " + o.gate() + " " + o.status() + ": " + o.reason())
-        .orElse("verification failed");
-    List<RollbackResult> rollbacks = new ArrayList<>();
-    List<String> errors = new ArrayList<>();
-    for (String service : request.images().keySet()) {
-      try {
-        rollbacks.add(promoter.rollback(request.environment(), service, reason, "ferry (rollback: auto)"));
-      } catch (FerryException e) {
-        // roll back what can be, and report the rest: one stuck service must not keep the others on a bad version
-        errors.add(service + ": " + e.getMessage());
-        listener.on(FerryEvent.warn("rollback", "could not roll back " + service + " in " + env.name() + ": " + e.getMessage()));
-      }
-    }
-    return new PromoteVerifyResult(promotion, verified.withRollbacks(rollbacks), errors);
   }
 
   private List<String> servicesIn(EnvironmentConfig env) {
@@ -211,11 +229,15 @@ public final class Verifier {
    *
    * @param promotion what was promoted
    * @param verification the gates' verdict, with the rollbacks it caused; null in pull-request mode
-   * @param rollbackErrors services that could not be rolled back, with why
    */
-  public record PromoteVerifyResult(PromotionResult promotion, VerifyResult verification, List<String> rollbackErrors) {
+  public record PromoteVerifyResult(PromotionResult promotion, VerifyResult verification) {
     public boolean passed() {
       return verification == null || verification.passed();
+    }
+
+    /** Services that could not be rolled back, with why. */
+    public List<String> rollbackErrors() {
+      return verification == null ? List.of() : verification.rollbackErrors();
     }
 
     public Optional<String> failure() {

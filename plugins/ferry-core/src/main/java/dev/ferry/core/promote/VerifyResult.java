@@ -16,16 +16,17 @@ import java.util.Optional;
  * @param outcomes each gate's outcome
  * @param recordedOn the commits whose notes now carry this evidence
  * @param rollbacks rollbacks made because it failed ({@code rollback: auto})
+ * @param rollbackErrors services that should have been rolled back and could not be, with why
  */
 public record VerifyResult(String environment, boolean passed, String commit, Map<String, String> images,
-    List<GateOutcome> outcomes, List<String> recordedOn, List<RollbackResult> rollbacks) {
+    List<GateOutcome> outcomes, List<String> recordedOn, List<RollbackResult> rollbacks, List<String> rollbackErrors) {
 
   /** The first gate that did not pass. */
   public Optional<GateOutcome> failure() {
     return outcomes.stream().filter(o -> o.status() != GateStatus.PASSED).findFirst();
   }
 
-  VerifyResult withRollbacks(List<RollbackResult> value) {
-    return new VerifyResult(environment, passed, commit, images, outcomes, recordedOn, List.copyOf(value));
+  VerifyResult withRollbacks(List<RollbackResult> value, List<String> errors) {
+    return new VerifyResult(environment, passed, commit, images, outcomes, recordedOn, List.copyOf(value), List.copyOf(errors));
   }
 }
