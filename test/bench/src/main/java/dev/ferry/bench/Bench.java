@@ -24,6 +24,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     Scenario.Size size = Scenario.Size.FULL;
     Path root = Path.of("").toAbsolutePath();
+    String only = null;
     for (String arg : String.join(" ", args).trim().split("\\s+")) {
       switch (arg) {
         case "--quick" -> size = Scenario.Size.QUICK;
@@ -31,8 +32,10 @@ public final class Bench {
         default -> {
           if (arg.startsWith("--root=")) {
             root = Path.of(arg.substring("--root=".length())).toAbsolutePath();
+          } else if (arg.startsWith("--only=")) {
+            only = arg.substring("--only=".length());
           } else {
-            System.err.println("usage: Bench [--quick|--full] [--root=DIR]");
+            System.err.println("usage: Bench [--quick|--full] [--root=DIR] [--only=WORD]");
             System.exit(2);
           }
         }
@@ -41,6 +44,9 @@ public final class Bench {
     Environment env = Environment.at(root);
     List<Result> results = new ArrayList<>();
     for (Scenario s : Catalogue.all()) {
+      if (only != null && !s.name().contains(only)) {
+        continue;
+      }
       long start = System.nanoTime();
       System.err.println("bench: " + s.name() + " ...");
       results.addAll(s.run(size, env));
@@ -67,7 +73,9 @@ public final class Bench {
       rows.add(row);
     }
     doc.put("results", rows);
-    Path out = root.resolve("test/bench/results/" + size.name().toLowerCase() + ".json");
+    // a partial run does not overwrite the whole run's figures
+    String file = size.name().toLowerCase() + (only == null ? "" : "-" + only.replaceAll("[^A-Za-z0-9]+", "-"));
+    Path out = root.resolve("test/bench/results/" + file + ".json");
     Files.createDirectories(out.getParent());
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), doc);
     System.out.println("results: " + root.relativize(out));
@@ -75,7 +83,8 @@ public final class Bench {
 
   static String table(List<Result> results) {
     StringBuilder s = new StringBuilder();
-    String format = "%-40s %14s %14s %8s%n";
+    int width = results.stream().mapToInt(r -> r.scenario().length()).max().orElse(0);
+    String format = "%-" + Math.max(40, width) + "s %16s %16s %8s%n";
     s.append(String.format(format, "scenario", "ferry", "baseline", "ratio"));
     for (Result r : results) {
       s.append(String.format(format, r.scenario(), fmt(r.ferry()) + " " + r.unit(), fmt(r.baseline()) + " " + r.unit(),

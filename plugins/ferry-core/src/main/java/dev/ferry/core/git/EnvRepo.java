@@ -426,6 +426,24 @@ public final class EnvRepo implements AutoCloseable {
 
   /** Fetches the branch and the notes into the mirror. */
   public void fetch() {
+    // a server that is briefly unreachable (a full accept queue while many pipelines fetch at
+    // once) gets a few more tries; a wrong URL, branch or credential fails at once
+    Retries retries = new Retries(Constants.R_HEADS + remote.branch(), FETCH_ATTEMPTS);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        fetchOnce();
+        return;
+      } catch (ExternalException e) {
+        lastPushProblem = e.getMessage();
+        retries.failed(attempt, Verdict.NETWORK, e);
+      }
+    }
+  }
+
+  /** How many times {@link #fetch()} tries before the failure is the answer. */
+  static final int FETCH_ATTEMPTS = 3;
+
+  private void fetchOnce() {
     String b = Constants.R_HEADS + remote.branch();
     listener.on(FerryEvent.debug(TOPIC, "fetching " + b + " and notes from " + shownUrl));
     try {
@@ -495,20 +513,37 @@ public final class EnvRepo implements AutoCloseable {
   private final class Retries {
     private final String ref;
     private final RetryPolicy policy = options.retry();
+    private final int maxFailures;
     private int failures;
     private int races;
 
     Retries(String ref) {
+      this(ref, Integer.MAX_VALUE);
+    }
+
+    Retries(String ref, int maxFailures) {
       this.ref = ref;
+      this.maxFailures = Math.min(maxFailures, policy.maxAttempts());
     }
 
     /** Counts a failed attempt; throws when its budget is spent, else waits before the next one. */
     void failed(int attempt, Verdict verdict) {
-      boolean spent = verdict == Verdict.MOVED ? ++races >= policy.maxRaces() : ++failures >= policy.maxAttempts();
-      if (spent) {
+      if (spent(verdict)) {
         throw gaveUp(ref, attempt, lastProblem(verdict));
       }
       pause(attempt, policy, ref);
+    }
+
+    /** Like {@link #failed(int, Verdict)}, rethrowing {@code last} itself when the budget is spent. */
+    void failed(int attempt, Verdict verdict, FerryException last) {
+      if (spent(verdict)) {
+        throw last;
+      }
+      pause(attempt, policy, ref);
+    }
+
+    private boolean spent(Verdict verdict) {
+      return verdict == Verdict.MOVED ? ++races >= policy.maxRaces() : ++failures >= maxFailures;
     }
   }
 
@@ -524,7 +559,7 @@ public final class EnvRepo implements AutoCloseable {
   /** Fetches; false (remembering why) when the server did not answer. */
   private boolean refreshed() {
     try {
-      fetch();
+      fetchOnce();
       return true;
     } catch (ExternalException e) {
       lastPushProblem = e.getMessage();
@@ -693,7 +728,7 @@ public final class EnvRepo implements AutoCloseable {
   /** Fetches again; true when the updates are in fact on the server (the answer was lost). */
   private boolean refetchAfterFailure(List<Update> updates) {
     try {
-      fetch();
+      fetchOnce();
     } catch (ExternalException e) {
       lastPushProblem = e.getMessage();
       return false;
@@ -984,11 +1019,15 @@ public final class EnvRepo implements AutoCloseable {
         null, "create the branch in the environment repository or fix 'branch' in ferry.yaml", null);
   }
 
+  /** An HTTP status 401 or 403 as a word: not the digits of a port (git://host:40357) or a hash. */
+  private static final java.util.regex.Pattern DENIED_STATUS = java.util.regex.Pattern.compile("(?<![\\w:./-])40[13](?![\\w.:/-])");
+
   private FerryException credentialProblem(IOException e) {
     String msg = scrub(e.getMessage());
-    String lower = msg.toLowerCase(java.util.Locale.ROOT);
+    // the URL says nothing about why: leave it out of what is matched
+    String lower = msg.replace(shownUrl, "").toLowerCase(java.util.Locale.ROOT);
     if (e instanceof TransportException && (lower.contains("not authorized") || lower.contains("authentication")
-        || lower.contains("auth fail") || lower.contains("401") || lower.contains("403")
+        || lower.contains("auth fail") || DENIED_STATUS.matcher(lower).find()
         || lower.contains("no more authentication methods") || lower.contains("cannot log in") || lower.contains("permission denied")
         || lower.contains("credentialsprovider"))) {
       return new InputException(shownUrl + " refused the credentials (" + remote.credentials().source() + "): " + msg,

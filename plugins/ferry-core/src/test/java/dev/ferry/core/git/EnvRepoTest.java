@@ -8,6 +8,7 @@ import static dev.ferry.core.git.Seed.setImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.InputException;
 import dev.ferry.testing.GitDaemon;
@@ -335,6 +336,28 @@ class EnvRepoTest {
           .hasMessage("README.md:1:1: not a YAML mapping");
     }
     assertThat(git(bare, "rev-parse", "main")).isEqualTo(before);
+  }
+
+  @Test
+  void aServerThatDoesNotAnswerIsTriedAgainAndIsNotACredentialProblem() throws IOException {
+    // a closed port whose digits hold 401 or 403 once read as an HTTP status ("refused the credentials")
+    int port = -1;
+    for (int p : new int[] {40301, 40302, 40303, 40304, 40305, 40101, 40102, 40103, 14030, 14031}) {
+      try (java.net.ServerSocket probe = new java.net.ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = p;
+        break;
+      } catch (IOException busy) {
+        // try the next one
+      }
+    }
+    assertThat(port).as("a free port with 401/403 in it").isPositive();
+    String down = "git://127.0.0.1:" + port + "/env.git";
+    EnvRepo.Options opts = EnvRepo.Options.DEFAULT.withRetry(new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(2)));
+    assertThatThrownBy(() -> EnvRepo.open(new RemoteSpec(down, "main", null), cache, events::add, opts))
+        .isInstanceOf(ExternalException.class)
+        .hasMessageContaining("cannot fetch main from " + down)
+        .hasMessageNotContaining("credentials");
+    assertThat(events).filteredOn(e -> e.message().contains("retrying")).hasSize(EnvRepo.FETCH_ATTEMPTS - 1);
   }
 
   @Test
