@@ -6,7 +6,8 @@
  *   ferryVerify(env: 'staging', timeout: '15m')
  *
  * With failOnGate: false a failed gate returns ferry's result (passed: false) instead, so the
- * caller can roll back first; the build is still marked FAILURE.
+ * caller can finish its own stage first; the build is still marked FAILURE. With rollback: auto,
+ * ferry has rolled the new version back by then (the result's rollbacks).
  */
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryVerify', config, ['config', 'env', 'services', 'timeout', 'junit', 'failOnGate', 'credentials'])
