@@ -147,6 +147,17 @@ record GeneratedEnvRepo(int files, int commits, Path bare, double seconds) {
     if (!Files.exists(dir)) {
       return;
     }
+    // rm takes seconds where a sorted walk took minutes (64 clones of 10,000 files each)
+    try {
+      Process rm = new ProcessBuilder("rm", "-rf", "--", dir.toString()).inheritIO().start();
+      if (rm.waitFor() == 0 && !Files.exists(dir)) {
+        return;
+      }
+    } catch (IOException e) {
+      // no rm here: walk instead
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try (var walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
