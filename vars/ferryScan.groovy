@@ -24,7 +24,7 @@ def call(Map config = [:]) {
   Map result = ferryCli.run(args, config.credentials as List)
   ferryCli.recordReports([sarif, junitFile, config.markdown], junitFile)
   boolean blocked = result.exitCode == 1 && result.json != null && !result.json.error &&
-      (result.json.blocked == true || result.json.passed == false)
+      result.json.passed == false
   if (blocked && config.failOnBlocked != false) {
     String message = "ferry scan blocked ${config.image ?: config.report}: ${result.json.blocking?.size() ?: 0} blocking findings"
     currentBuild.description = message

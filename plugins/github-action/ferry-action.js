@@ -210,7 +210,7 @@ function renderSummary(command, args, exitCode, json) {
       return `${title}\n\n` + statusSection(json);
     case 'scan': {
       const blocking = Array.isArray(json.blocking) ? json.blocking : [];
-      const verdict = json.blocked || json.passed === false ? `**blocked**: ${blocking.length} blocking findings` : 'passed';
+      const verdict = json.passed === false ? `**blocked**: ${blocking.length} blocking findings` : 'passed';
       return `${title}: ${code(json.image || '')} ${verdict}\n\n` + table(['finding', 'package', 'severity', 'fixed in', 'why'],
         blocking.map((f) => [f.id, f.package, f.severity, f.fixedVersion, f.why]));
     }
@@ -237,7 +237,7 @@ function annotateResult(command, json) {
       }
     }
   }
-  if (command === 'scan' && (json.blocked || json.passed === false)) {
+  if (command === 'scan' && json.passed === false) {
     annotate('error', `${(json.blocking || []).length} blocking findings`, { title: 'ferry scan' });
   }
 }

@@ -22,7 +22,7 @@ class FerryPipelineTest extends FerryStepTestCase {
         [name: 'prod', after: 'staging', approval: true, approvers: ['alice', 'bob'], gates: 1, rollback: 'manual',
          mode: 'pull-request']]])
     respond('build', 0, [image: BUILT, digest: DIGEST, size: 1000])
-    respond('scan', 0, [blocked: false, findings: 0, blocking: []])
+    respond('scan', 0, [passed: true, failOn: 'HIGH', blocking: [], counts: [:]])
     respond('test-image', 0, [passed: true])
     respond('promote') { List argv -> [exit: 0, json: [environment: argv[argv.indexOf('--to') + 1], commit: 'c1', noop: false]] }
     respond('rollback', 0, [environment: 'staging', commit: 'r1'])

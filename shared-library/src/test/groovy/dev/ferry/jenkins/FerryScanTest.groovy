@@ -19,7 +19,8 @@ class FerryScanTest extends FerryStepTestCase {
   @Test
   void scansTheImageWritingReportsThatAreArchivedAndRecorded() {
     // given
-    respondWritingReports(0, [blocked: false, findings: 3, blocking: []])
+    respondWritingReports(0, [image: 'registry.example.com/shop/web:1.4.2', passed: true, failOn: 'HIGH', blocking: [],
+                              counts: [medium: 3]])
     // when
     Map result = runStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2', policy: 'scan-policy.yaml'])
     // then
@@ -27,7 +28,7 @@ class FerryScanTest extends FerryStepTestCase {
                               '--sarif', 'ferry-reports/scan.sarif', '--junit', 'ferry-reports/scan-junit.xml', '--json']
     assert calls('archiveArtifacts')[0].args[0].artifacts == 'ferry-reports/scan.sarif,ferry-reports/scan-junit.xml'
     assert calls('junit')[0].args[0].testResults == 'ferry-reports/scan-junit.xml'
-    assert result.findings == 3
+    assert result.counts == [medium: 3]
   }
 
   @Test
@@ -47,12 +48,14 @@ class FerryScanTest extends FerryStepTestCase {
   @Test
   void blockingFindingsCanBeReportedWithoutFailing() {
     // given
-    respondWritingReports(1, [blocked: true, findings: 1, blocking: [[id: 'CVE-2026-0001']]])
+    respondWritingReports(1, [image: 'trivy.json', passed: false, failOn: 'HIGH', blocking: [[id: 'CVE-2026-0001']],
+                              counts: [high: 1]])
     // when
     Map result = runStep('ferryScan', [report: 'trivy.json', failOnBlocked: false])
     // then
     assert argsOf('scan')[1..2] == ['--report', 'trivy.json']
-    assert result.blocked
+    assert result.passed == false
+    assert result.blocking*.id == ['CVE-2026-0001']
   }
 
   @Test
