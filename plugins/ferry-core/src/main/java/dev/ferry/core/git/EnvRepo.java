@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
@@ -320,21 +321,54 @@ public final class EnvRepo implements AutoCloseable {
 
   /** First-parent history of the branch, newest first, with trailers and notes. */
   public List<CommitInfo> log(int max) {
-    List<CommitInfo> out = new ArrayList<>();
+    return log(max, message -> false).recent();
+  }
+
+  /**
+   * First-parent history of the branch, newest first, with trailers and notes: the newest
+   * {@code max} commits, and, further back, only those whose message {@code older} accepts (a
+   * cheap test of the raw text; at most {@code max * OLDER_SCAN_FACTOR} commits are walked).
+   */
+  public Log log(int max, Predicate<String> older) {
+    List<CommitInfo> recent = new ArrayList<>();
+    List<CommitInfo> kept = new ArrayList<>();
+    long limit = (long) max * OLDER_SCAN_FACTOR;
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
       NoteMap notes = notesMap(reader, rw, notesHead);
       rw.setFirstParent(true);
       rw.markStart(rw.parseCommit(head));
-      for (RevCommit c = rw.next(); c != null && out.size() < max; c = rw.next()) {
+      long walked = 0;
+      for (RevCommit c = rw.next(); c != null && walked < limit; c = rw.next(), walked++) {
+        boolean isRecent = walked < max;
+        if (!isRecent && !older.test(c.getFullMessage())) {
+          c.disposeBody();
+          continue;
+        }
         String msg = c.getFullMessage();
-        out.add(new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
+        (isRecent ? recent : kept).add(new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
             Instant.ofEpochSecond(c.getCommitTime()), c.getAuthorIdent().getName(), c.getShortMessage(),
             msg, Trailers.parse(msg), noteText(reader, notes, c)));
       }
-      return out;
+      return new Log(recent, kept);
     } catch (IOException e) {
       throw new ExternalException("cannot read the history of " + shownUrl + " " + branch() + ": "
           + e.getMessage(), e);
+    }
+  }
+
+  /** How much further back than its window {@link #log(int, Predicate)} looks for older commits. */
+  public static final int OLDER_SCAN_FACTOR = 40;
+
+  /**
+   * A read of the history.
+   *
+   * @param recent the newest commits, newest first
+   * @param older further back, the commits that were asked for, newest first
+   */
+  public record Log(List<CommitInfo> recent, List<CommitInfo> older) {
+    public Log {
+      recent = List.copyOf(recent);
+      older = List.copyOf(older);
     }
   }
 

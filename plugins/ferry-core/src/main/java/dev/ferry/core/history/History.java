@@ -13,6 +13,8 @@ import java.util.Optional;
 /**
  * The record of an environment repository, read from its first-parent history: promotions from
  * commit trailers, verifications and blocks from the notes. Git is the only state; this is a view.
+ * Promotions and verifications come from a window of recent commits; blocks also from the rollback
+ * commits further back, so that a version blocked long ago stays out until it is released.
  *
  * <pre>{@code
  * History history = History.of(repo.log(2000));
@@ -30,26 +32,46 @@ public final class History {
   public record BlockEntry(String commit, BlockRecord block) {
   }
 
-  private History(List<CommitInfo> log) {
-    for (CommitInfo c : log) {
+  private History(List<CommitInfo> recent, List<CommitInfo> older) {
+    for (CommitInfo c : recent) {
       promotionOf(c).ifPresent(promotions::add);
-      Evidence evidence;
-      try {
-        evidence = Evidence.parse(c.note());
-      } catch (InputException notOurs) {
-        // a note someone wrote by hand is not evidence; it must not stop status or a rollback
-        unreadableNotes.add(c.id());
-        continue;
-      }
-      verifications.addAll(evidence.verifications());
-      evidence.blocks().forEach(b -> blocks.add(new BlockEntry(c.id(), b)));
+      evidenceOf(c).ifPresent(evidence -> {
+        verifications.addAll(evidence.verifications());
+        evidence.blocks().forEach(b -> blocks.add(new BlockEntry(c.id(), b)));
+      });
+    }
+    for (CommitInfo c : older) {
+      evidenceOf(c).ifPresent(evidence -> evidence.blocks().forEach(b -> blocks.add(new BlockEntry(c.id(), b))));
     }
     verifications.sort((a, b) -> b.at().compareTo(a.at()));
   }
 
+  private Optional<Evidence> evidenceOf(CommitInfo c) {
+    try {
+      return Optional.of(Evidence.parse(c.note()));
+    } catch (InputException notOurs) {
+      // a note someone wrote by hand is not evidence; it must not stop status or a rollback
+      unreadableNotes.add(c.id());
+      return Optional.empty();
+    }
+  }
+
   /** Reads history from a first-parent log, newest first. */
   public static History of(List<CommitInfo> log) {
-    return new History(log);
+    return new History(log, List.of());
+  }
+
+  /**
+   * Reads history from the recent first-parent log and, for blocks only, the older commits that
+   * {@link #mayHoldBlocks} picked, both newest first.
+   */
+  public static History of(List<CommitInfo> recent, List<CommitInfo> older) {
+    return new History(recent, older);
+  }
+
+  /** Whether a commit message is a rollback's, whose note holds a block: a cheap test of the raw text. */
+  public static boolean mayHoldBlocks(String message) {
+    return message.contains(Trailers.KIND + ": " + PromotionRecord.ROLLBACK);
   }
 
   static Optional<PromotionRecord> promotionOf(CommitInfo c) {

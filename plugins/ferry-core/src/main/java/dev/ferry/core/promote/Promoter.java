@@ -238,7 +238,10 @@ public final class Promoter implements AutoCloseable {
   /** The history of the repository an environment lives in. */
   public History historyOf(String environment) {
     EnvironmentConfig env = config.environment(environment);
-    return histories.computeIfAbsent(env.repo(), r -> History.of(repos.of(env).log(context.historyDepth())));
+    return histories.computeIfAbsent(env.repo(), r -> {
+      EnvRepo.Log log = repos.of(env).log(context.historyDepth(), History::mayHoldBlocks);
+      return History.of(log.recent(), log.older());
+    });
   }
 
   /** The repository of an environment, fetched. */

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param env the process environment
  * @param user who runs Ferry, recorded as {@code Ferry-Promoted-By} unless the request names someone
  * @param historyDepth how many commits of an environment branch are read for history and policy
+ *     (blocks are read further back, see {@link dev.ferry.core.history.History})
  */
 public record PromoterContext(Path cacheRoot, Clock clock, ImageResolver resolver, FerryListener listener,
     Map<String, String> env, String user, int historyDepth) {
@@ -33,5 +34,9 @@ public record PromoterContext(Path cacheRoot, Clock clock, ImageResolver resolve
 
   public PromoterContext withClock(Clock value) {
     return new PromoterContext(cacheRoot, value, resolver, listener, env, user, historyDepth);
+  }
+
+  public PromoterContext withHistoryDepth(int value) {
+    return new PromoterContext(cacheRoot, clock, resolver, listener, env, user, value);
   }
 }

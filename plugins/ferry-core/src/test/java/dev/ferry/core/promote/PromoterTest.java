@@ -40,6 +40,10 @@ class PromoterTest {
   }
 
   Promoter promoter(String stagingExtra) {
+    return promoter(stagingExtra, 5000);
+  }
+
+  Promoter promoter(String stagingExtra, int historyDepth) {
     FerryConfig config = ConfigLoader.parse("ferry.yaml", EnvFixture.config(bare, stagingExtra), dir);
     Clock clock = new Clock() {
       @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
@@ -47,7 +51,7 @@ class PromoterTest {
       @Override public Instant instant() { return now.get(); }
     };
     return new Promoter(config, PromoterContext.defaults(ImageResolver.AS_GIVEN, FerryListener.NONE)
-        .withCacheRoot(dir.resolve("cache")).withClock(clock));
+        .withCacheRoot(dir.resolve("cache")).withClock(clock).withHistoryDepth(historyDepth));
   }
 
   static ImageRef web(String tag, String digest) {
@@ -178,6 +182,27 @@ class PromoterTest {
     }
     assertThat(show("envs/dev/web/values.yaml")).contains("tag: \"1.2.0\"");
     assertThat(Git.run(bare, "log", "--format=%s", "main")).contains("Roll back web in dev to");
+  }
+
+  @Test
+  void aBlockOlderThanTheHistoryWindowStillHoldsUntilReleased() throws Exception {
+    try (Promoter p = promoter(null, 3)) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2)));
+      p.rollback("dev", "web", "error rate 27%", "alice");
+      // five promotions of another service push the rollback out of a three-commit window
+      for (int i = 1; i <= 5; i++) {
+        p.promote(PromotionRequest.to("dev").image("api", ImageRef.parse(API + ":2.1." + i)));
+      }
+      assertThat(p.historyOf("dev").promotions()).hasSize(3)
+          .allSatisfy(r -> assertThat(r.images()).containsOnlyKeys("api"));
+
+      assertThatThrownBy(() -> p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2))))
+          .isInstanceOf(RefusedException.class).hasMessageContaining("is blocked in 'dev'");
+      p.release("dev", "web", web("1.2.0", D2), "alice");
+      assertThat(p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2))).noop()).isFalse();
+    }
+    assertThat(show("envs/dev/web/values.yaml")).contains("tag: \"1.2.0\"");
   }
 
   @Test
