@@ -97,9 +97,11 @@ public final class GateRunner {
     }
     boolean passed = outcomes.stream().allMatch(o -> o.status() == GateStatus.PASSED);
     Verification verification = new Verification(passed, outcomes, started, clock.instant());
-    listener.on(FerryEvent.info("gate", passed
-        ? "all " + gates.size() + " gates passed"
-        : "verification failed: " + verification.firstFailure().map(o -> o.gate() + ": " + o.reason()).orElse("")));
+    if (!gates.isEmpty()) {
+      listener.on(FerryEvent.info("gate", passed
+          ? (gates.size() == 1 ? "the gate passed" : "all " + gates.size() + " gates passed")
+          : "verification failed: " + verification.firstFailure().map(o -> o.gate() + ": " + o.reason()).orElse("")));
+    }
     return verification;
   }
 
