@@ -1,5 +1,7 @@
 package dev.ferry.core.promote;
 
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.testing.GitDaemon.Git;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,4 +83,28 @@ final class EnvFixture {
     }
     return files;
   }
+
+  /**
+   * A promoter (cache under {@code dir}) for one environment, dev, with service web in
+   * {@code bare}: {@code target} is web's target, {@code devSettings} more keys of dev (one per
+   * line, as in ferry.yaml under the environment).
+   */
+  static Promoter webInDev(Path dir, Path bare, String target, String devSettings) {
+    String config = """
+        apiVersion: ferry/v1
+        repos:
+          env: {url: "%s", branch: main}
+        services:
+          web: {image: %s}
+        environments:
+          dev:
+            repo: env
+            targets:
+              "*": %s
+        """.formatted(bare, WEB, target) + devSettings.indent(4);
+    return new Promoter(ConfigLoader.parse("ferry.yaml", config, dir),
+        PromoterContext.defaults(ImageResolver.AS_GIVEN, FerryListener.NONE).withCacheRoot(dir.resolve("cache")));
+  }
+
+  static final String WEB_VALUES = "{helm: \"envs/{env}/{service}/values.yaml\"}";
 }

@@ -4,9 +4,7 @@ import static dev.ferry.core.promote.EnvFixture.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.core.FerryListener;
 import dev.ferry.core.RefusedException;
-import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.testing.GitDaemon.Git;
 import java.nio.file.Path;
@@ -52,21 +50,8 @@ class RenderGuardPromotionTest {
     files.put("charts/app/templates/deployment.yaml", template);
     files.put("envs/dev/web/values.yaml", EnvFixture.values(WEB, "1.0.0"));
     Path bare = EnvFixture.bareRepo(dir, files);
-    String config = """
-        apiVersion: ferry/v1
-        repos:
-          env: {url: "%s", branch: main}
-        services:
-          web: {image: %s}
-        environments:
-          dev:
-            repo: env
-            render: true
-            targets:
-              "*": {helm: "envs/{env}/{service}/values.yaml", chart: charts/app}
-        """.formatted(bare, WEB);
-    return new Promoter(ConfigLoader.parse("ferry.yaml", config, dir),
-        PromoterContext.defaults(ImageResolver.AS_GIVEN, FerryListener.NONE).withCacheRoot(dir.resolve("cache")));
+    return EnvFixture.webInDev(dir, bare, "{helm: \"envs/{env}/{service}/values.yaml\", chart: charts/app}",
+        "render: true");
   }
 
   @Test

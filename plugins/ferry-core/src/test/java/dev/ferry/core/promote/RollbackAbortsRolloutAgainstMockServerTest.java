@@ -3,8 +3,6 @@ package dev.ferry.core.promote;
 import static dev.ferry.core.promote.EnvFixture.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.core.FerryListener;
-import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.testing.GitDaemon.Git;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -52,22 +50,8 @@ class RollbackAbortsRolloutAgainstMockServerTest {
 
   Promoter promoter(Path kubeconfig) throws Exception {
     Path bare = EnvFixture.bareRepo(dir, Map.of("envs/dev/web/values.yaml", EnvFixture.values(WEB, "1.0.0")));
-    String yaml = """
-        apiVersion: ferry/v1
-        repos:
-          env: {url: "%s", branch: main}
-        services:
-          web: {image: %s}
-        environments:
-          dev:
-            repo: env
-            targets:
-              "*": {helm: "envs/{env}/{service}/values.yaml"}
-            gates:
-              - rollout: {kubeconfig: "%s", namespace: shop, name: "{service}"}
-        """.formatted(bare, WEB, kubeconfig);
-    return new Promoter(ConfigLoader.parse("ferry.yaml", yaml, dir),
-        PromoterContext.defaults(ImageResolver.AS_GIVEN, FerryListener.NONE).withCacheRoot(dir.resolve("cache")));
+    return EnvFixture.webInDev(dir, bare, EnvFixture.WEB_VALUES,
+        "gates:\n  - rollout: {kubeconfig: \"" + kubeconfig + "\", namespace: shop, name: \"{service}\"}");
   }
 
   Path kubeconfig(String server) throws Exception {

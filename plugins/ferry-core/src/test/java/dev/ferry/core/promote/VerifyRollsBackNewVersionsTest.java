@@ -4,8 +4,6 @@ import static dev.ferry.core.promote.EnvFixture.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.ferry.core.FerryListener;
-import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.testing.GitDaemon.Git;
@@ -52,24 +50,12 @@ class VerifyRollsBackNewVersionsTest {
   }
 
   Promoter promoter(String rollback) {
-    String yaml = """
-        apiVersion: ferry/v1
-        repos:
-          env: {url: "%s", branch: main}
-        services:
-          web: {image: %s}
-        environments:
-          dev:
-            repo: env
-            targets:
-              "*": {helm: "envs/{env}/{service}/values.yaml"}
-            gates:
-              - http: {url: "http://127.0.0.1:%d/healthz", successes: 1}
-            gateTimeout: 2s
-            rollback: %s
-        """.formatted(bare, WEB, health.getAddress().getPort(), rollback);
-    return new Promoter(ConfigLoader.parse("ferry.yaml", yaml, dir),
-        PromoterContext.defaults(ImageResolver.AS_GIVEN, FerryListener.NONE).withCacheRoot(dir.resolve("cache")));
+    return EnvFixture.webInDev(dir, bare, EnvFixture.WEB_VALUES, """
+        gates:
+          - http: {url: "http://127.0.0.1:%d/healthz", successes: 1}
+        gateTimeout: 2s
+        rollback: %s
+        """.formatted(health.getAddress().getPort(), rollback));
   }
 
   VerifyResult verify(Promoter p) {
