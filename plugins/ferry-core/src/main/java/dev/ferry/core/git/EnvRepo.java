@@ -1042,7 +1042,7 @@ public final class EnvRepo implements AutoCloseable {
       }
     }
     return new ExternalException("cannot fetch " + remote.branch() + " from " + shownUrl + ": " + msg,
-        "check that the git server is up and reachable; Ferry retries pushes, not the first fetch", null);
+        "check that the git server is up and reachable, then run the same command again", null);
   }
 
   private InputException unknownBranch(String branch, Collection<Ref> refs) {
