@@ -168,6 +168,20 @@ class FerryActionScriptTest {
   }
 
   @Test
+  void aRolloutThatCouldNotBeAbortedIsShownUnderTheRollback() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("id", "rb-2", "environment", "staging", "service", "web", "blocked", "web:1.5.0",
+        "restored", "web:1.4.2", "commit", "c2", "noop", false, "reason", "gate failed",
+        "rolloutsAborted", List.of(), "rolloutAbortFailures", List.of("cannot abort Rollout shop/web: forbidden")));
+    runner.input("command", "rollback").input("env", "staging").input("services", "web");
+    // when
+    runner.run("run");
+    // then
+    assertThat(runner.summary()).contains("| web | `web:1.4.2` | `web:1.5.0` | `c2` |",
+        "> Rollout not aborted: cannot abort Rollout shop/web: forbidden. The rollback stands");
+  }
+
+  @Test
   void anUnknownCommandIsRefusedWithoutRunningFerry() throws Exception {
     // given
     runner.input("command", "deploy");
