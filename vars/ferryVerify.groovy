@@ -24,7 +24,8 @@ def call(Map config = [:]) {
   Map result = ferryCli.run(args, config.credentials as List)
   ferryCli.recordReports([junitFile], junitFile)
   Map verification = verificationOf(result.json)
-  if (result.exitCode == 1 && verification != null) {
+  // exit 1: a gate failed; exit 3 with a failed verification: a rollback that was due did not land
+  if (verification != null && verification.passed == false && (result.exitCode == 1 || result.exitCode == 3)) {
     String message = failureMessage(config.env as String, verification, rolledBackOf(result.json))
     echo(message)
     currentBuild.description = message
@@ -69,7 +70,10 @@ boolean rolledBackOf(Map json) {
   return verification.rollbacks instanceof List && !(verification.rollbacks as List).isEmpty()
 }
 
-/** "staging: gate argocd failed: app shop-staging is Degraded; rolled back". */
+/**
+ * "staging: gate argocd failed: app shop-staging is Degraded; rolled back", and what could not be
+ * rolled back ("; could not roll back web: ...").
+ */
 @NonCPS
 String failureMessage(String environment, Map verification, Boolean rolledBack) {
   List reasons = []
@@ -80,5 +84,9 @@ String failureMessage(String environment, Map verification, Boolean rolledBack) 
     }
   }
   String text = "${environment}: ${reasons ? reasons.join('; ') : 'verification failed'}"
-  return rolledBack ? "${text}; rolled back" : text
+  if (rolledBack) {
+    text = "${text}; rolled back"
+  }
+  List errors = verification.rollbackErrors instanceof List ? verification.rollbackErrors as List : []
+  return errors ? "${text}; could not roll back ${errors.join('; ')}".toString() : text
 }

@@ -30,6 +30,20 @@ class FerryVerifyTest extends FerryStepTestCase {
   }
 
   @Test
+  void aRollbackThatDidNotLandIsNamedInTheFailure() {
+    // given: a gate failed and ferry could not write the rollback (exit 3)
+    respondWritingJunit(3, [environment: 'staging', passed: false, rollbacks: [],
+                            rollbackErrors: ['web: env.git refused the push (protected branch)'],
+                            outcomes: [[gate: 'http web', status: 'FAILED', reason: 'HTTP 503']]])
+    // when
+    PipelineError e = failStep('ferryVerify', [env: 'staging'])
+    // then
+    assert e.message == 'staging: gate http web failed: HTTP 503; could not roll back web: env.git refused the push (protected branch)'
+    assert currentBuild().description == e.message
+    assert currentBuild().result == 'FAILURE'
+  }
+
+  @Test
   void aFailedGateFailsTheBuildWithItsReasonInTheLogAndDescription() {
     // given
     respondWritingJunit(1, [environment: 'staging', passed: false, outcomes: [
