@@ -12,6 +12,8 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const http = require('http');
+const https = require('https');
 const { spawnSync } = require('child_process');
 
 const COMMANDS = ['promote', 'verify', 'rollback', 'plan', 'status', 'build', 'scan', 'test-image'];
@@ -68,6 +70,85 @@ function ferryArguments(env) {
       if (extra.length === 0) throw new InputError(`input args is required for ${command} (e.g. --image on one line, the image on the next)`);
       return [command, ...extra];
   }
+}
+
+// ---- The promotion button: who approved this run's deployment ------------------------------
+
+class ApiError extends Error {}
+
+/** GET a JSON document from the GitHub API with a bearer token; TLS verification stays on. */
+function getJson(url, token) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : null;
+    if (!lib) {
+      reject(new ApiError(`GITHUB_API_URL must be an http(s) URL, not ${u.protocol}`));
+      return;
+    }
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/vnd.github+json',
+      'X-GitHub-Api-Version': '2022-11-28',
+      'User-Agent': 'ferry-action',
+    };
+    const req = lib.get(u, { headers, timeout: 30000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => {
+        if (res.statusCode !== 200) {
+          reject(new ApiError(`GET ${url} answered ${res.statusCode}${res.statusCode === 403 || res.statusCode === 404
+            ? ' (the token needs permission actions: read)' : ''}`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(new ApiError(`GET ${url} answered no JSON`));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new ApiError(`GET ${url} timed out after 30 s`)));
+    req.on('error', (e) => reject(e instanceof ApiError ? e : new ApiError(`GET ${url} failed: ${e.message}`)));
+  });
+}
+
+/**
+ * The login of the reviewer who approved this workflow run's deployment to a GitHub environment
+ * (the latest approval in the run's review log), or null when nobody did. GitHub's REST API:
+ * GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals.
+ */
+async function environmentApprover(env, environment) {
+  const api = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const url = `${api}/repos/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/approvals`;
+  const reviews = await getJson(url, env.FERRY_GITHUB_TOKEN);
+  const approved = (Array.isArray(reviews) ? reviews : []).filter((r) => r && r.state === 'approved'
+    && r.user && typeof r.user.login === 'string' && r.user.login !== ''
+    && Array.isArray(r.environments) && r.environments.some((e) => e && e.name === environment));
+  return approved.length === 0 ? null : approved[approved.length - 1].user.login;
+}
+
+/**
+ * With input approval: environment, adds --approved-by with the reviewer who approved the GitHub
+ * environment (the approver is never taken from an input or from who started the run).
+ * Returns { args } (with the approver) or { unapproved: ENVIRONMENT } when nobody approved it;
+ * throws InputError for a wrong input and ApiError when GitHub cannot be asked.
+ */
+async function withApprover(args, env) {
+  const get = (name) => (env['FERRY_INPUT_' + name] || '').trim();
+  const approval = get('APPROVAL');
+  if (approval === '') return { args };
+  if (approval !== 'environment') {
+    throw new InputError(`input approval: '${approval}' is not 'environment' (or empty)`);
+  }
+  if (args[0] !== 'promote') throw new InputError(`input approval applies to promote, not ${args[0]}`);
+  if (args.includes('--approved-by')) {
+    throw new InputError('input approval: environment records the reviewer itself; remove --approved-by from args');
+  }
+  if (!env.FERRY_GITHUB_TOKEN) throw new InputError('input approval: environment needs input github-token (github.token works)');
+  const environment = get('GITHUB_ENVIRONMENT') || get('TO') || get('ENV');
+  const approver = await environmentApprover(env, environment);
+  return approver === null ? { unapproved: environment } : { args: [...args, '--approved-by', approver] };
 }
 
 // ---- GitHub runner files ------------------------------------------------------------------
@@ -266,16 +347,24 @@ function javaExecutable() {
   return 'java';
 }
 
-function run() {
-  let args;
+async function run() {
+  let approved;
   try {
-    args = ferryArguments(process.env);
+    approved = await withApprover(ferryArguments(process.env), process.env);
   } catch (e) {
-    if (!(e instanceof InputError)) throw e;
+    if (!(e instanceof InputError) && !(e instanceof ApiError)) throw e;
     annotate('error', e.message, { title: 'ferry action' });
     summary(`### Ferry\n\n${cell(e.message)}\n`);
-    return 2;
+    return e instanceof InputError ? 2 : 3;
   }
+  if (approved.unapproved !== undefined) {
+    const message = `nobody approved the deployment to GitHub environment '${approved.unapproved}' in this run: `
+      + `run the job with environment: ${approved.unapproved} and required reviewers`;
+    annotate('error', message, { title: 'ferry promote' });
+    summary(`### Ferry promote\n\n${cell(message)}\n`);
+    return 1;
+  }
+  const args = approved.args;
   const command = args[0];
   const jar = process.env.FERRY_JAR;
   if (!jar) {
@@ -315,7 +404,7 @@ function run() {
   return exitCode;
 }
 
-function main(argv) {
+async function main(argv) {
   switch (argv[0]) {
     case 'resolve-version':
       return resolveVersion();
@@ -328,7 +417,7 @@ function main(argv) {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
 module.exports = { ferryArguments, renderSummary, escapeData, escapeProperty };

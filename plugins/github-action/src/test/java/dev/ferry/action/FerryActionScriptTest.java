@@ -181,6 +181,107 @@ class FerryActionScriptTest {
         "> Rollout not aborted: cannot abort Rollout shop/web: forbidden. The rollback stands");
   }
 
+  /**
+   * An HTTP fake of GitHub's "review history for a workflow run" endpoint
+   * (GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals), answering {@code reviews} as the
+   * documented JSON and remembering the requests' path and Authorization header.
+   */
+  com.sun.net.httpserver.HttpServer githubApi(int status, Object reviews, List<String> seen) throws Exception {
+    var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      seen.add(exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
+      byte[] body = new ObjectMapper().writeValueAsBytes(reviews);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    runner.env.put("GITHUB_API_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+    runner.env.put("FERRY_GITHUB_TOKEN", "ghs_not-a-real-token");
+    return server;
+  }
+
+  static Map<String, Object> review(String state, String environment, String login) {
+    return Map.of("state", state, "comment", "", "user", Map.of("login", login, "id", 1, "type", "User"),
+        "environments", List.of(Map.of("id", 161088068, "name", environment, "url", "https://api.github.com/x")));
+  }
+
+  @Test
+  void approvalEnvironmentRecordsTheReviewerWhoApprovedThisRunAgainstAnHttpFakeOfTheGitHubApi() throws Exception {
+    // given: bob approved staging earlier in the run, alice approved prod
+    List<String> seen = new java.util.ArrayList<>();
+    var api = githubApi(200, List.of(review("approved", "staging", "bob"), review("rejected", "prod", "mallory"),
+        review("approved", "prod", "alice")), seen);
+    try {
+      ferryAnswers(0, Map.of("promotionId", "fp-10", "environment", "prod", "commit", "abc", "noop", false));
+      runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+          .input("to", "prod").input("approval", "environment");
+      // when
+      Runner.Result run = runner.run("run");
+      // then
+      assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
+      assertThat(ferryArgs()).containsSubsequence("--to", "prod").endsWith("--approved-by", "alice", "--json");
+      assertThat(seen).containsExactly("/repos/shop/web/actions/runs/4242/approvals Bearer ghs_not-a-real-token");
+      assertThat(run.stdout() + run.stderr() + runner.summary()).doesNotContain("ghs_not-a-real-token");
+    } finally {
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void approvalEnvironmentWithoutAnApprovalOfThatEnvironmentRefusesWithoutRunningFerry() throws Exception {
+    // given: the only approval is for another environment, and prod's review was a rejection
+    var api = githubApi(200, List.of(review("approved", "staging", "bob"), review("rejected", "prod", "mallory")),
+        new java.util.ArrayList<>());
+    try {
+      ferryAnswers(0, Map.of());
+      runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+          .input("to", "prod").input("approval", "environment");
+      // when
+      Runner.Result run = runner.run("run");
+      // then
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(Files.exists(argsFile)).as("ferry did not run").isFalse();
+      assertThat(run.stdout()).contains("::error title=ferry promote::nobody approved the deployment to GitHub environment 'prod'");
+    } finally {
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void approvalEnvironmentWhenGitHubRefusesTheTokenIsAnOutsideFailure() throws Exception {
+    // given
+    var api = githubApi(403, Map.of("message", "Resource not accessible by integration"), new java.util.ArrayList<>());
+    try {
+      ferryAnswers(0, Map.of());
+      runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+          .input("to", "prod").input("approval", "environment");
+      // when
+      Runner.Result run = runner.run("run");
+      // then
+      assertThat(run.exitCode()).isEqualTo(3);
+      assertThat(Files.exists(argsFile)).isFalse();
+      assertThat(run.stdout()).contains("answered 403 (the token needs permission actions: read)")
+          .doesNotContain("ghs_not-a-real-token");
+    } finally {
+      api.stop(0);
+    }
+  }
+
+  @Test
+  void approvalEnvironmentDoesNotTakeAnApproverFromArgs() throws Exception {
+    // given
+    runner.env.put("FERRY_GITHUB_TOKEN", "ghs_not-a-real-token");
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+        .input("to", "prod").input("approval", "environment").input("args", "--approved-by\nalice");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stdout()).contains("records the reviewer itself; remove --approved-by from args");
+  }
+
   @Test
   void anUnknownCommandIsRefusedWithoutRunningFerry() throws Exception {
     // given
