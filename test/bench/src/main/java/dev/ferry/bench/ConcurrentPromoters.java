@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.testing.ChildJvm;
 import dev.ferry.testing.GitDaemon;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +47,11 @@ final class ConcurrentPromoters implements Scenario {
         Path cache = dir.resolve("cache-" + i);
         GeneratedEnvRepo.copyTree(primed, cache);
         // the launcher's JVM flags (plugins/ferry-cli), a small heap: many JVMs share two cores here
-        procs.add(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m",
-            "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr", "-cp", System.getProperty("java.class.path"), PromoterProcess.class.getName(),
-            url, cache.toString(), String.valueOf(1 + i), "conc-" + i, r.toString(), start.toString())
-            .redirectErrorStream(true).redirectOutput(dir.resolve("p-" + i + ".log").toFile()).start());
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx96m"));
+        cmd.addAll(ChildJvm.QUIET);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PromoterProcess.class.getName(),
+            url, cache.toString(), String.valueOf(1 + i), "conc-" + i, r.toString(), start.toString()));
+        procs.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("p-" + i + ".log").toFile()).start());
       }
       while (!ready.stream().allMatch(Files::exists)) {
         if (!procs.stream().allMatch(Process::isAlive)) {

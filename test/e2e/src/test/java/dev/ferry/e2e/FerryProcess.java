@@ -2,6 +2,7 @@ package dev.ferry.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,8 +40,9 @@ final class FerryProcess {
   }
 
   Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-        "-Xlog:disable", "-Xlog:all=warning:stderr", "-jar", jar().toAbsolutePath().toString()));
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(ChildJvm.QUIET);
+    cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().putAll(env);

@@ -4,6 +4,7 @@ import static dev.ferry.core.git.Seed.git;
 import static dev.ferry.core.git.Seed.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.ChildJvm;
 import dev.ferry.testing.GitDaemon;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +39,12 @@ class ConcurrentPromotersTest {
       Path cache = sharedCache ? tmp.resolve("cache-shared") : tmp.resolve("cache-" + i);
       Path r = tmp.resolve("ready-" + i);
       ready.add(r);
-      // Small, quickly started JVMs: 32 of them share two cores. The result is stdout alone; the
-      // JVM's own warnings (a pid's hsperfdata file locked from another pid namespace) go to stderr.
-      procs.add(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k",
-          "-XX:-UsePerfData", "-Xlog:disable", "-Xlog:all=warning:stderr",
-          "-cp", System.getProperty("java.class.path"), PromoteOneFile.class.getName(),
-          url, cache.toString(), p[0], p[1], p[2], r.toString(), start.toString())
+      // Small, quickly started JVMs: 32 of them share two cores. The result is stdout alone.
+      List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m", "-Xss512k"));
+      cmd.addAll(ChildJvm.QUIET);
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PromoteOneFile.class.getName(),
+          url, cache.toString(), p[0], p[1], p[2], r.toString(), start.toString()));
+      procs.add(new ProcessBuilder(cmd)
           .redirectOutput(tmp.resolve("promoter-" + i + ".out").toFile())
           .redirectError(tmp.resolve("promoter-" + i + ".err").toFile()).start());
     }
