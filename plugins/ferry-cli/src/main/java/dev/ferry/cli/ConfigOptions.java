@@ -38,6 +38,8 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    return new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
+    Promoter promoter = new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
+    console.mask(promoter.secrets());
+    return promoter;
   }
 }
