@@ -58,7 +58,7 @@ public final class DeliveryMetrics {
     }
   }
 
-  /** The keys of every environment over {@code [since, until)}. */
+  /** The keys of every environment over {@code [since, until]}. */
   public static MetricsReport compute(List<EnvironmentRecords> environments, Instant since, Instant until,
       MetricsConfig.Targets targets) {
     double days = Math.max(1, Duration.between(since, until).getSeconds()) / 86400.0;
@@ -86,7 +86,7 @@ public final class DeliveryMetrics {
     List<PromotionRecord> all = env.promotions();
     for (int i = 0; i < all.size(); i++) {
       PromotionRecord d = all.get(i);
-      if (!d.kind().equals(PromotionRecord.PROMOTE) || d.time().isBefore(since) || !d.time().isBefore(until)) {
+      if (!d.kind().equals(PromotionRecord.PROMOTE) || d.time().isBefore(since) || d.time().isAfter(until)) {
         continue;
       }
       List<String> services = d.images().keySet().stream().filter(s -> only == null || only.contains(s)).toList();
@@ -144,7 +144,7 @@ public final class DeliveryMetrics {
     Instant start = failedAt != null ? failedAt : d.time();
     Instant restored = rolledBack;
     for (VerificationRecord v : env.verifications()) {
-      if (v.passed() && v.at().isAfter(start) && v.at().isBefore(until) && v.images().containsKey(service)) {
+      if (v.passed() && v.at().isAfter(start) && !v.at().isAfter(until) && v.images().containsKey(service)) {
         if (restored == null || v.at().isBefore(restored)) {
           restored = v.at();
         }

@@ -58,7 +58,9 @@ public record DeliveryRecords(List<EnvironmentRecords> environments, Map<String,
       records.add(new EnvironmentRecords(env, services, promotions, verifications));
     }
     Map<String, Map<String, Instant>> running = new LinkedHashMap<>();
+    // a zero for every service, so that an alert on blocks has a series before the first block
     Map<String, Map<String, Integer>> blocked = new LinkedHashMap<>();
+    records.forEach(r -> r.services().forEach(s -> blocked.computeIfAbsent(r.environment(), e -> new LinkedHashMap<>()).put(s, 0)));
     Status status = Status.read(promoter);
     for (Status.Cell cell : status.cells()) {
       if (envs.contains(cell.environment()) && (service == null || cell.service().equals(service)) && cell.since() != null) {

@@ -10,7 +10,7 @@ import java.util.Map;
  * records in git; docs/metrics.md says how each key is derived.
  *
  * @param since the start of the window (inclusive)
- * @param until the end of the window (exclusive): the time of the computation
+ * @param until the end of the window (inclusive): the time of the computation
  * @param windowDays the window's length in days, the divisor of the rates
  * @param environments keys per environment, in the order of {@code ferry.yaml}
  */

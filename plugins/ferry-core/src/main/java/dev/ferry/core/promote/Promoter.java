@@ -58,7 +58,7 @@ public final class Promoter implements AutoCloseable {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
-    this.repos = new EnvRepos(config, context.cacheRoot(), listener);
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock());
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */

@@ -185,7 +185,7 @@ class DeliveryMetricsTest {
         T0.minusSeconds(1), "ci", null, null, "Promote", null, null));
     web(0, "1.0", null);
     promotions.add(new PromotionRecord("late", PromotionRecord.PROMOTE, "dev", Map.of("web", WEB + ":9"), "c", null,
-        UNTIL, "ci", null, null, "Promote", null, null));
+        UNTIL.plusSeconds(1), "ci", null, null, "Promote", null, null));
     assertThat(dev().deployments()).isEqualTo(1);
   }
 
