@@ -4,6 +4,7 @@ import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.image.RegistryAccess;
 import dev.ferry.core.image.RegistryClient;
+import dev.ferry.core.notify.Notifier;
 import dev.ferry.core.promote.ImageResolver;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.PromoterContext;
@@ -38,7 +39,13 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    Promoter promoter = new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
+    PromoterContext context = PromoterContext.defaults(resolver, GateProgress.of(console));
+    if (!config.notifications().isEmpty()) {
+      Notifier notifier = new Notifier(config.notifications(), env, console);
+      console.notificationProblems(notifier::problems);
+      context = context.withDeliveries(notifier);
+    }
+    Promoter promoter = new Promoter(config, context);
     console.mask(promoter.secrets());
     return promoter;
   }
