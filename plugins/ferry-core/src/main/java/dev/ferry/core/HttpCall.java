@@ -72,7 +72,9 @@ public final class HttpCall {
      * Another origin is followed without the {@code Authorization} header: registries send blob
      * downloads to a storage service with a signed URL.
      */
-    OTHER_ORIGIN_WITHOUT_CREDENTIALS
+    OTHER_ORIGIN_WITHOUT_CREDENTIALS,
+    /** No redirect is followed: the 3xx answer is returned (a webhook URL is itself the secret). */
+    NONE
   }
 
   /** A complete answer: status, headers, the body, and the URI that gave it (after redirects). */
@@ -140,7 +142,8 @@ public final class HttpCall {
       Answer answer = once(client, current, end, deadline, sink);
       int s = answer.status();
       Optional<String> location = answer.header("Location");
-      if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || location.isEmpty()) {
+      if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || location.isEmpty()
+          || redirects == Redirects.NONE) {
         return answer;
       }
       if (hops >= MAX_REDIRECTS) {

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The secrets a {@code ferry.yaml} makes Ferry hold, as one {@link SecretMask}: the values of every
  * {@code passwordEnv} (repositories, registries), of every gate setting that names a variable
- * ({@code tokenEnv} and any other {@code ...Env} but {@code usernameEnv}), and
+ * ({@code tokenEnv} and any other {@code ...Env} but {@code usernameEnv}), of the notifications'
+ * {@code webhookEnv}/{@code urlEnv}, {@code tokenEnv} and {@code secretEnv}, and
  * {@code FERRY_REGISTRY_PASSWORD}. Front ends apply it to everything they print, the core to the
  * notes and commit messages it writes.
  *
@@ -49,6 +50,12 @@ public final class ConfiguredSecrets {
           }
         });
       }
+    }
+    for (NotificationConfig n : config.notifications()) {
+      // webhook URLs carry their token in the path
+      add(names, n.urlEnv());
+      add(names, n.tokenEnv());
+      add(names, n.secretEnv());
     }
     SecretMask mask = SecretMask.of(values(env, names));
     for (String[] b : basics) {
