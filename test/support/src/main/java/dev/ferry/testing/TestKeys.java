@@ -70,8 +70,8 @@ public final class TestKeys {
     home.toFile().setExecutable(true, true);
     Path params = dir.resolve("gpg-params-" + System.nanoTime());
     Files.writeString(params, String.join("\n",
-        passphrase.isEmpty() ? "%no-protection" : "Passphrase: " + passphrase,
         "Key-Type: eddsa", "Key-Curve: ed25519", "Key-Usage: sign",
+        passphrase.isEmpty() ? "%no-protection" : "Passphrase: " + passphrase,
         "Name-Real: Ferry Test", "Name-Email: " + email, "Expire-Date: 0", "%commit", ""));
     Map<String, String> env = Map.of("GNUPGHOME", home.toString());
     run(dir, List.of("gpg", "--batch", "--pinentry-mode", "loopback", "--gen-key", params.toString()), env);

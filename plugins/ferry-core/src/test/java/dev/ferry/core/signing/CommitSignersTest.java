@@ -101,4 +101,70 @@ class CommitSignersTest {
       TestKeys.stopAgent(gpg);
     }
   }
+
+  static InputException refusal(SigningConfig config, Map<String, String> env) {
+    try {
+      SigningKeys.signer(config, env);
+    } catch (InputException e) {
+      assertThat(e.exitCode()).isEqualTo(2);
+      assertThat(e.location()).contains(AT);
+      return e;
+    }
+    throw new AssertionError("the key was accepted");
+  }
+
+  @Test
+  void aWrongPassphraseIsBadInputNamingTheVariableNeverThePassphrase() throws Exception {
+    TestKeys.Ssh key = TestKeys.ssh(dir, "ed25519", "right horse");
+    InputException e = refusal(ssh(key.privateKey(), "PASS"), Map.of("PASS", "wrong battery"));
+    assertThat(e.getMessage()).isEqualTo("cannot unlock the key file " + key.privateKey()
+        + " with the passphrase in PASS (wrong passphrase?)");
+    InputException none = refusal(ssh(key.privateKey(), null), Map.of());
+    assertThat(none.getMessage()).contains("is protected by a passphrase and git.signing names no passphraseEnv");
+    InputException unset = refusal(ssh(key.privateKey(), "PASS"), Map.of());
+    assertThat(unset.getMessage()).isEqualTo("variable PASS (git.signing.passphraseEnv) is not set");
+  }
+
+  @Test
+  void aMissingKeyFileOrVariableIsBadInput() {
+    InputException file = refusal(ssh(dir.resolve("no-such-key"), null), Map.of());
+    assertThat(file.getMessage()).isEqualTo("the signing key file " + dir.resolve("no-such-key") + " does not exist");
+    InputException env = refusal(new SigningConfig(SigningConfig.Format.SSH, null, "FERRY_KEY", null, AT), Map.of());
+    assertThat(env.getMessage()).isEqualTo("variable FERRY_KEY (git.signing.keyEnv) is not set or empty");
+  }
+
+  @Test
+  void aDsaKeyIsAnUnsupportedKeyType() throws Exception {
+    TestKeys.Ssh key = TestKeys.ssh(dir, "dsa", "");
+    InputException e = refusal(ssh(key.privateKey(), null), Map.of());
+    assertThat(e.getMessage()).isEqualTo("the key file " + key.privateKey()
+        + " is a ssh-dss key, which Ferry does not sign with");
+    assertThat(e.suggestion()).hasValueSatisfying(s -> assertThat(s).contains("ed25519, ecdsa or rsa"));
+  }
+
+  @Test
+  void aPublicKeyOrAKeyOfTheOtherFormatIsNoSigningKey() throws Exception {
+    TestKeys.Ssh key = TestKeys.ssh(dir, "ed25519", "");
+    InputException pub = refusal(ssh(key.publicKey(), null), Map.of());
+    assertThat(pub.getMessage()).startsWith("the key file " + key.publicKey());
+    InputException pgp = refusal(new SigningConfig(SigningConfig.Format.OPENPGP, key.privateKey(), null, null, AT),
+        Map.of());
+    assertThat(pgp.getMessage()).isEqualTo("the key file " + key.privateKey() + " holds no OpenPGP secret key");
+  }
+
+  @Test
+  void aWrongOpenPgpPassphraseIsBadInput() throws Exception {
+    TestKeys.Gpg gpg = TestKeys.gpg(dir, "ferry@localhost", "right horse");
+    try {
+      SigningConfig config = new SigningConfig(SigningConfig.Format.OPENPGP, null, "KEY", "PASS", AT);
+      String armored = Files.readString(gpg.armoredSecret());
+      InputException e = refusal(config, Map.of("KEY", armored, "PASS", "wrong battery"));
+      assertThat(e.getMessage()).isEqualTo("cannot unlock the variable KEY with the passphrase in PASS (wrong passphrase?)");
+      CommitSigner signer = SigningKeys.signer(config, Map.of("KEY", armored, "PASS", "right horse"));
+      Path bare = dir.resolve("repo.git");
+      assertThat(TestKeys.verifyGpg(bare, signedCommit(bare, signer), gpg)).contains("Good signature");
+    } finally {
+      TestKeys.stopAgent(gpg);
+    }
+  }
 }
