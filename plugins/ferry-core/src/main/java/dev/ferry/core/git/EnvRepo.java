@@ -6,6 +6,8 @@ import dev.ferry.core.FerryException;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.RefusedException;
+import dev.ferry.core.signing.CommitSigner;
+import dev.ferry.core.signing.SignatureCheck;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,6 +125,10 @@ public final class EnvRepo implements AutoCloseable {
   /** The branch and notes as the server advertised them at the last fetch or push. */
   private ObjectId head;
   private ObjectId notesHead;
+  /** Signs every commit written (git.signing), or null. */
+  private CommitSigner signer;
+  /** Which records count when read (git.trust), or null: all do. */
+  private RecordTrust trust;
 
   private EnvRepo(RemoteSpec remote, Path cacheRoot, FerryListener listener, Options options) {
     this.remote = remote;
@@ -188,6 +194,16 @@ public final class EnvRepo implements AutoCloseable {
   /** The commit id of the branch head at the last fetch or push. */
   public String head() {
     return head.name();
+  }
+
+  /** Signs every commit this writes from now on: branch, pull-request branch and notes commits; null: none. */
+  public void signWith(CommitSigner commitSigner) {
+    this.signer = commitSigner;
+  }
+
+  /** Reads only records signed by a trusted key from now on (see {@link RecordTrust}); null: all count. */
+  public void trustOnly(RecordTrust recordTrust) {
+    this.trust = recordTrust;
   }
 
   /** The folder of the bare mirror in the cache. */
@@ -333,8 +349,9 @@ public final class EnvRepo implements AutoCloseable {
     List<CommitInfo> recent = new ArrayList<>();
     List<CommitInfo> kept = new ArrayList<>();
     long limit = (long) max * OLDER_SCAN_FACTOR;
+    List<UntrustedRecord> untrusted = new ArrayList<>();
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      NoteMap notes = notesMap(reader, rw, notesHead);
+      NoteMap notes = notesMap(reader, rw, readableNotes(untrusted));
       rw.setFirstParent(true);
       rw.markStart(rw.parseCommit(head));
       long walked = 0;
@@ -345,11 +362,19 @@ public final class EnvRepo implements AutoCloseable {
           continue;
         }
         String msg = c.getFullMessage();
+        List<Trailer> trailers = Trailers.parse(msg);
+        if (trust != null && RecordTrust.looksLikeARecord(trailers)) {
+          SignatureCheck check = trust.check(repo, c);
+          if (!check.trusted()) {
+            untrusted.add(RecordTrust.untrusted(c, Constants.R_HEADS + remote.branch(), check));
+            continue;
+          }
+        }
         (isRecent ? recent : kept).add(new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
             Instant.ofEpochSecond(c.getCommitTime()), c.getAuthorIdent().getName(), c.getShortMessage(),
-            msg, Trailers.parse(msg), noteText(reader, notes, c)));
+            msg, trailers, noteText(reader, notes, c)));
       }
-      return new Log(recent, kept);
+      return new Log(recent, kept, untrusted);
     } catch (IOException e) {
       throw new ExternalException("cannot read the history of " + shownUrl + " " + branch() + ": "
           + e.getMessage(), e);
@@ -364,18 +389,34 @@ public final class EnvRepo implements AutoCloseable {
    *
    * @param recent the newest commits, newest first
    * @param older further back, the commits that were asked for, newest first
+   * @param untrusted with {@code git.trust}: the commits with Ferry's trailers and the notes
+   *     commits that no trusted key signed, left out of the above
    */
-  public record Log(List<CommitInfo> recent, List<CommitInfo> older) {
+  public record Log(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
     public Log {
       recent = List.copyOf(recent);
       older = List.copyOf(older);
+      untrusted = List.copyOf(untrusted);
     }
+
+    public Log(List<CommitInfo> recent, List<CommitInfo> older) {
+      this(recent, older, List.of());
+    }
+  }
+
+  /**
+   * The notes commit whose notes count: the head of {@code refs/notes/ferry}, or with {@code
+   * git.trust} the newest one a trusted key signed (the notes commits after it go to {@code skipped}).
+   */
+  private ObjectId readableNotes(List<UntrustedRecord> skipped) throws IOException {
+    return trust == null ? notesHead : trust.trustedNotes(repo, notesHead, skipped);
   }
 
   /** The {@code refs/notes/ferry} note on {@code commit}, as of the last fetch. */
   public Optional<String> note(String commit) {
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      return Optional.ofNullable(noteText(reader, notesMap(reader, rw, notesHead), resolve(commit)));
+      return Optional.ofNullable(noteText(reader, notesMap(reader, rw, readableNotes(new ArrayList<>())),
+          resolve(commit)));
     } catch (IOException e) {
       throw readFailure(commit, NOTES_REF, e);
     }
@@ -852,7 +893,7 @@ public final class EnvRepo implements AutoCloseable {
           who.getZoneId()));
       cb.setEncoding(StandardCharsets.UTF_8);
       cb.setMessage(changes.message());
-      return new Built(ins.insert(cb), tree, changed);
+      return new Built(insert(ins, cb), tree, changed);
     }
   }
 
@@ -860,7 +901,9 @@ public final class EnvRepo implements AutoCloseable {
   private ObjectId buildNotes(ObjectInserter ins, ObjectId base, Map<ObjectId, UnaryOperator<String>> updates,
       PersonIdent who) throws IOException {
     try (ObjectReader reader = ins.newReader(); RevWalk rw = new RevWalk(reader)) {
-      NoteMap map = notesMap(reader, rw, base);
+      // with git.trust, a signed notes commit carries forward only notes a trusted key wrote
+      ObjectId trustedBase = readableNotes(new ArrayList<>());
+      NoteMap map = notesMap(reader, rw, trustedBase);
       boolean changed = false;
       for (Map.Entry<ObjectId, UnaryOperator<String>> e : updates.entrySet()) {
         String old = noteText(reader, map, e.getKey());
@@ -886,8 +929,16 @@ public final class EnvRepo implements AutoCloseable {
       cb.setAuthor(who);
       cb.setCommitter(who);
       cb.setMessage("Notes added by Ferry\n");
-      return ins.insert(cb);
+      return insert(ins, cb);
     }
+  }
+
+  /** Writes one commit object, signed when {@code git.signing} is set: every commit Ferry makes passes here. */
+  private ObjectId insert(ObjectInserter ins, CommitBuilder cb) throws IOException {
+    if (signer != null) {
+      signer.sign(cb);
+    }
+    return ins.insert(cb);
   }
 
   private static NoteMap notesMap(ObjectReader reader, RevWalk rw, ObjectId notesCommit) throws IOException {

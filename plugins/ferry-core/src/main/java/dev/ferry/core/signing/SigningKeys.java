@@ -101,6 +101,29 @@ public final class SigningKeys {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * A signer that loads its key at the first commit it signs, so that commands that write nothing
+   * (status, history, plan) need no key; the same problems, at that moment.
+   */
+  public static CommitSigner lazy(SigningConfig config, Map<String, String> env) {
+    return new CommitSigner() {
+      private CommitSigner loaded;
+
+      @Override
+      public void sign(org.eclipse.jgit.lib.CommitBuilder commit) {
+        if (loaded == null) {
+          loaded = signer(config, env);
+        }
+        loaded.sign(commit);
+      }
+
+      @Override
+      public String describe() {
+        return loaded != null ? loaded.describe() : config.format().word() + " key from the " + config.keySource();
+      }
+    };
+  }
+
   // ---------------------------------------------------------------- ssh
 
   private static CommitSigner ssh(SigningConfig config, byte[] key, String passphrase) {
