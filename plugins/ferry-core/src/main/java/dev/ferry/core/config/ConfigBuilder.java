@@ -53,7 +53,7 @@ final class ConfigBuilder {
       return null;
     }
     return new SigningConfig(SigningConfig.Format.of(text(node, "format")), localFile(text(node, "keyFile")),
-        text(node, "keyEnv"), text(node, "passphraseEnv"), reader.at(node));
+        text(node, "keyFileEnv"), text(node, "keyEnv"), text(node, "passphraseEnv"), reader.at(node));
   }
 
   private TrustConfig trust(Node node) {

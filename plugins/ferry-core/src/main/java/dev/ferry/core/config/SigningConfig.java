@@ -14,11 +14,13 @@ import java.nio.file.Path;
  *
  * @param format how commits are signed
  * @param keyFile the private key file, absolute, or null
+ * @param keyFileEnv the variable holding the path of the private key file (what Jenkins'
+ *     {@code withCredentials} file binding and the GitHub action's temporary file give), or null
  * @param keyEnv the variable holding the private key's text, or null
  * @param passphraseEnv the variable holding the key's passphrase, or null when it has none
  * @param location where {@code git.signing} starts in {@code ferry.yaml}
  */
-public record SigningConfig(Format format, Path keyFile, String keyEnv, String passphraseEnv, SourceLocation location) {
+public record SigningConfig(Format format, Path keyFile, String keyFileEnv, String keyEnv, String passphraseEnv, SourceLocation location) {
 
   /** The kinds of signature, as written in {@code ferry.yaml}. */
   public enum Format {
@@ -50,6 +52,9 @@ public record SigningConfig(Format format, Path keyFile, String keyEnv, String p
 
   /** Where the key comes from, for messages: the file or the variable's name, never the key. */
   public String keySource() {
-    return keyFile != null ? "key file " + keyFile : "variable " + keyEnv;
+    if (keyFile != null) {
+      return "key file " + keyFile;
+    }
+    return keyFileEnv != null ? "key file named by " + keyFileEnv : "variable " + keyEnv;
   }
 }

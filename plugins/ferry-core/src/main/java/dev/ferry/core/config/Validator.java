@@ -39,7 +39,7 @@ final class Validator {
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
   static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
-  static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyEnv", "passphraseEnv");
+  static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
   static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
   static final List<String> TRUST_KEYS = List.of("allowedSigners", "keyring");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
@@ -123,11 +123,12 @@ final class Validator {
       oneOf(keys, "format", where, SIGNING_FORMATS);
     }
     optionalText(keys, "keyFile", where);
+    envVar(keys, "keyFileEnv", where);
     envVar(keys, "keyEnv", where);
     envVar(keys, "passphraseEnv", where);
-    if (keys.containsKey("keyFile") == keys.containsKey("keyEnv")) {
-      problem(node, where + " needs exactly one of keyFile (a private key file) and keyEnv (a variable"
-          + " holding the key's text)");
+    if (java.util.stream.Stream.of("keyFile", "keyFileEnv", "keyEnv").filter(keys::containsKey).count() != 1) {
+      problem(node, where + " needs exactly one of keyFile (a private key file), keyFileEnv (a variable holding"
+          + " the key file's path) and keyEnv (a variable holding the key's text)");
     }
   }
 

@@ -82,14 +82,23 @@ public final class SigningKeys {
   }
 
   private static byte[] keyBytes(SigningConfig config, Map<String, String> env) {
-    if (config.keyFile() != null) {
+    java.nio.file.Path file = config.keyFile();
+    if (config.keyFileEnv() != null) {
+      String named = env.get(config.keyFileEnv());
+      if (named == null || named.isBlank()) {
+        throw bad(config, "variable " + config.keyFileEnv() + " (git.signing.keyFileEnv) is not set or empty",
+            "set it to the path of the private key file (in Jenkins, a withCredentials file binding)");
+      }
+      file = java.nio.file.Path.of(named).toAbsolutePath();
+    }
+    if (file != null) {
       try {
-        return Files.readAllBytes(config.keyFile());
+        return Files.readAllBytes(file);
       } catch (NoSuchFileException e) {
-        throw bad(config, "the signing key file " + config.keyFile() + " does not exist",
+        throw bad(config, "the signing key file " + file + " does not exist",
             "check git.signing.keyFile (a relative path is read from the folder of ferry.yaml)");
       } catch (IOException e) {
-        throw bad(config, "cannot read the signing key file " + config.keyFile() + ": " + e.getMessage(),
+        throw bad(config, "cannot read the signing key file " + file + ": " + e.getMessage(),
             "check that the file is readable by the user running Ferry");
       }
     }

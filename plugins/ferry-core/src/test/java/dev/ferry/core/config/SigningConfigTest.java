@@ -29,7 +29,7 @@ class SigningConfigTest {
             keyring: /etc/ferry/trusted.asc
         """));
     assertThat(config.signing()).isEqualTo(new SigningConfig(SigningConfig.Format.SSH,
-        Path.of("/work/project/keys/ferry"), null, "FERRY_KEY_PASS", config.signing().location()));
+        Path.of("/work/project/keys/ferry"), null, null, "FERRY_KEY_PASS", config.signing().location()));
     assertThat(config.signing().location().line()).isEqualTo(17);
     assertThat(config.trust().allowedSigners()).isEqualTo(Path.of("/work/project/keys/allowed_signers"));
     assertThat(config.trust().keyring()).isEqualTo(Path.of("/etc/ferry/trusted.asc"));
@@ -44,6 +44,8 @@ class SigningConfigTest {
     assertThat(fromEnv.signing().format()).isEqualTo(SigningConfig.Format.OPENPGP);
     assertThat(fromEnv.signing().keyEnv()).isEqualTo("FERRY_PGP_KEY");
     assertThat(fromEnv.signing().keyFile()).isNull();
+    FerryConfig jenkins = ConfigLoaderTest.parse(withGit("  signing: {format: ssh, keyFileEnv: FERRY_SIGNING_KEY_FILE}\n"));
+    assertThat(jenkins.signing().keyFileEnv()).isEqualTo("FERRY_SIGNING_KEY_FILE");
   }
 
   static Stream<Arguments> invalid() {
@@ -53,18 +55,18 @@ class SigningConfigTest {
         Arguments.of("no format", "  signing: {keyFile: k}\n",
             List.of("ferry.yaml:17:12: missing key 'format' in git.signing (one of ssh, openpgp)")),
         Arguments.of("no key", "  signing: {format: ssh}\n",
-            List.of("ferry.yaml:17:12: git.signing needs exactly one of keyFile (a private key file) and keyEnv"
-                + " (a variable holding the key's text)")),
+            List.of("ferry.yaml:17:12: git.signing needs exactly one of keyFile (a private key file), keyFileEnv"
+                + " (a variable holding the key file's path) and keyEnv (a variable holding the key's text)")),
         Arguments.of("two keys", "  signing: {format: ssh, keyFile: k, keyEnv: K}\n",
-            List.of("ferry.yaml:17:12: git.signing needs exactly one of keyFile (a private key file) and keyEnv"
-                + " (a variable holding the key's text)")),
+            List.of("ferry.yaml:17:12: git.signing needs exactly one of keyFile (a private key file), keyFileEnv"
+                + " (a variable holding the key file's path) and keyEnv (a variable holding the key's text)")),
         Arguments.of("the key pasted as a variable name is not echoed",
             "  signing: {format: ssh, keyEnv: \"-----BEGIN OPENSSH PRIVATE KEY-----\"}\n",
             List.of("ferry.yaml:17:34: 'keyEnv' in git.signing must be the name of an environment variable"
                 + " (letters, digits and '_'), not the secret itself")),
         Arguments.of("unknown signing key", "  signing: {format: ssh, keyFile: k, agent: true}\n",
-            List.of("ferry.yaml:17:38: unknown key 'agent' in git.signing (known: format, keyFile, keyEnv,"
-                + " passphraseEnv)")),
+            List.of("ferry.yaml:17:38: unknown key 'agent' in git.signing (known: format, keyFile, keyFileEnv,"
+                + " keyEnv, passphraseEnv)")),
         Arguments.of("empty trust", "  trust: {}\n",
             List.of("ferry.yaml:17:10: git.trust needs allowedSigners (an ssh allowed-signers file), keyring"
                 + " (OpenPGP public keys) or both")),

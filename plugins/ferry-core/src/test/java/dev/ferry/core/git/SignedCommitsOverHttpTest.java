@@ -38,7 +38,7 @@ class SignedCommitsOverHttpTest {
     TestKeys.Ssh key = TestKeys.ssh(tmp.resolve("keys"), "ed25519", PASSPHRASE);
     Path allowed = TestKeys.allowedSigners(tmp, List.of(key), List.of("ferry@example.com", "ferry@localhost"));
     String keyText = Files.readString(key.privateKey());
-    SigningConfig config = new SigningConfig(SigningConfig.Format.SSH, null, "FERRY_SIGNING_KEY", "FERRY_PASS",
+    SigningConfig config = new SigningConfig(SigningConfig.Format.SSH, null, null, "FERRY_SIGNING_KEY", "FERRY_PASS",
         SourceLocation.of("ferry.yaml", 20, 3));
     try (GitHttpServer http = GitHttpServer.start(tmp.resolve("srv"), "ferry", SECRET)) {
       Path bare = http.createBareRepo("env");

@@ -38,7 +38,7 @@ class CommitSignersTest {
   Path dir;
 
   static SigningConfig ssh(Path key, String passphraseEnv) {
-    return new SigningConfig(SigningConfig.Format.SSH, key, null, passphraseEnv, AT);
+    return new SigningConfig(SigningConfig.Format.SSH, key, null, null, passphraseEnv, AT);
   }
 
   /** Writes a signed commit into a new bare repository; returns its id. */
@@ -79,7 +79,7 @@ class CommitSignersTest {
   @Test
   void anEncryptedSshKeyFromAVariableSigns() throws Exception {
     TestKeys.Ssh key = TestKeys.ssh(dir, "ed25519", "open sesame");
-    SigningConfig config = new SigningConfig(SigningConfig.Format.SSH, null, "FERRY_KEY", "FERRY_PASS", AT);
+    SigningConfig config = new SigningConfig(SigningConfig.Format.SSH, null, null, "FERRY_KEY", "FERRY_PASS", AT);
     CommitSigner signer = SigningKeys.signer(config, Map.of("FERRY_KEY", Files.readString(key.privateKey()),
         "FERRY_PASS", "open sesame"));
     Path bare = dir.resolve("repo.git");
@@ -89,11 +89,22 @@ class CommitSignersTest {
   }
 
   @Test
+  void aKeyFileNamedByAVariableSigns() throws Exception {
+    TestKeys.Ssh key = TestKeys.ssh(dir, "ecdsa", "");
+    SigningConfig config = new SigningConfig(SigningConfig.Format.SSH, null, "FERRY_SIGNING_KEY_FILE", null, null, AT);
+    CommitSigner signer = SigningKeys.signer(config, Map.of("FERRY_SIGNING_KEY_FILE", key.privateKey().toString()));
+    Path bare = dir.resolve("repo.git");
+    Path allowed = TestKeys.allowedSigners(dir, List.of(key), List.of("ferry@localhost"));
+    assertThat(TestKeys.verifySsh(bare, signedCommit(bare, signer), allowed)).contains("Good \"git\" signature");
+    assertThat(refusal(config, Map.of()).getMessage())
+        .isEqualTo("variable FERRY_SIGNING_KEY_FILE (git.signing.keyFileEnv) is not set or empty");
+  }
+
+  @Test
   void openPgpSignaturesVerifyWithGit() throws Exception {
     TestKeys.Gpg gpg = TestKeys.gpg(dir, "ferry@localhost", "");
     try {
-      CommitSigner signer = SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP,
-          gpg.armoredSecret(), null, null, AT), Map.of());
+      CommitSigner signer = SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP, gpg.armoredSecret(), null, null, null, AT), Map.of());
       Path bare = dir.resolve("repo.git");
       String commit = signedCommit(bare, signer);
       assertThat(TestKeys.verifyGpg(bare, commit, gpg)).contains("Good signature from \"Ferry Test <ferry@localhost>\"");
@@ -129,7 +140,7 @@ class CommitSignersTest {
   void aMissingKeyFileOrVariableIsBadInput() {
     InputException file = refusal(ssh(dir.resolve("no-such-key"), null), Map.of());
     assertThat(file.getMessage()).isEqualTo("the signing key file " + dir.resolve("no-such-key") + " does not exist");
-    InputException env = refusal(new SigningConfig(SigningConfig.Format.SSH, null, "FERRY_KEY", null, AT), Map.of());
+    InputException env = refusal(new SigningConfig(SigningConfig.Format.SSH, null, null, "FERRY_KEY", null, AT), Map.of());
     assertThat(env.getMessage()).isEqualTo("variable FERRY_KEY (git.signing.keyEnv) is not set or empty");
   }
 
@@ -147,7 +158,7 @@ class CommitSignersTest {
     TestKeys.Ssh key = TestKeys.ssh(dir, "ed25519", "");
     InputException pub = refusal(ssh(key.publicKey(), null), Map.of());
     assertThat(pub.getMessage()).startsWith("the key file " + key.publicKey());
-    InputException pgp = refusal(new SigningConfig(SigningConfig.Format.OPENPGP, key.privateKey(), null, null, AT),
+    InputException pgp = refusal(new SigningConfig(SigningConfig.Format.OPENPGP, key.privateKey(), null, null, null, AT),
         Map.of());
     assertThat(pgp.getMessage()).isEqualTo("the key file " + key.privateKey() + " holds no OpenPGP secret key");
   }
@@ -156,7 +167,7 @@ class CommitSignersTest {
   void aWrongOpenPgpPassphraseIsBadInput() throws Exception {
     TestKeys.Gpg gpg = TestKeys.gpg(dir, "ferry@localhost", "right horse");
     try {
-      SigningConfig config = new SigningConfig(SigningConfig.Format.OPENPGP, null, "KEY", "PASS", AT);
+      SigningConfig config = new SigningConfig(SigningConfig.Format.OPENPGP, null, null, "KEY", "PASS", AT);
       String armored = Files.readString(gpg.armoredSecret());
       InputException e = refusal(config, Map.of("KEY", armored, "PASS", "wrong battery"));
       assertThat(e.getMessage()).isEqualTo("cannot unlock the variable KEY with the passphrase in PASS (wrong passphrase?)");

@@ -105,11 +105,9 @@ class TrustedSignersTest {
     try {
       TrustedSigners trust = TrustedSigners.load(new TrustConfig(null, ferry.armoredPublic(), AT));
       Path bare = dir.resolve("repo.git");
-      String good = signedCommit(bare, SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP,
-          ferry.armoredSecret(), null, null, AT), Map.of()));
+      String good = signedCommit(bare, SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP, ferry.armoredSecret(), null, null, null, AT), Map.of()));
       assertThat(check(trust, bare, good).trusted()).isTrue();
-      String other = signedCommit(bare, SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP,
-          stranger.armoredSecret(), null, null, AT), Map.of()));
+      String other = signedCommit(bare, SigningKeys.signer(new SigningConfig(SigningConfig.Format.OPENPGP, stranger.armoredSecret(), null, null, null, AT), Map.of()));
       SignatureCheck no = check(trust, bare, other);
       assertThat(no.trusted()).isFalse();
       assertThat(no.reason()).isEqualTo("signed by a key not in the keyring");
