@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.Provider;
 import java.util.Iterator;
@@ -37,21 +38,14 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
  */
 public final class SigningKeys {
 
-  /** The ssh key types Ferry signs with (as OpenSSH names them). */
-  static final List<String> SSH_KEY_TYPES = List.of(KeyPairTypes.ED25519, KeyPairTypes.ECDSA_256,
-      KeyPairTypes.ECDSA_384, KeyPairTypes.ECDSA_521, KeyPairTypes.RSA);
+  /** The ssh key types Ferry signs with, as OpenSSH names them (no dsa, no security keys). */
+  static final List<String> SSH_KEY_TYPES = List.of("ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+      "ecdsa-sha2-nistp521", "ssh-rsa");
 
+  /** Our own instance, not registered globally: the JVM's providers stay as the user has them. */
   private static final Provider BC = new BouncyCastleProvider();
 
   private SigningKeys() {
-  }
-
-  private static final class KeyPairTypes {
-    static final String ED25519 = "ssh-ed25519";
-    static final String ECDSA_256 = "ecdsa-sha2-nistp256";
-    static final String ECDSA_384 = "ecdsa-sha2-nistp384";
-    static final String ECDSA_521 = "ecdsa-sha2-nistp521";
-    static final String RSA = "ssh-rsa";
   }
 
   static Provider provider() {
@@ -82,14 +76,14 @@ public final class SigningKeys {
   }
 
   private static byte[] keyBytes(SigningConfig config, Map<String, String> env) {
-    java.nio.file.Path file = config.keyFile();
+    Path file = config.keyFile();
     if (config.keyFileEnv() != null) {
       String named = env.get(config.keyFileEnv());
       if (named == null || named.isBlank()) {
         throw bad(config, "variable " + config.keyFileEnv() + " (git.signing.keyFileEnv) is not set or empty",
             "set it to the path of the private key file (in Jenkins, a withCredentials file binding)");
       }
-      file = java.nio.file.Path.of(named).toAbsolutePath();
+      file = Path.of(named).toAbsolutePath();
     }
     if (file != null) {
       try {
@@ -204,21 +198,17 @@ public final class SigningKeys {
           .build(passphrase == null ? new char[0] : passphrase.toCharArray()));
     } catch (PGPException | RuntimeException e) {
       if (passphrase == null) {
-        return fail(bad(config, "the " + config.keySource() + " is protected by a passphrase and git.signing names"
-            + " no passphraseEnv", "set passphraseEnv to a variable holding the key's passphrase"));
+        throw bad(config, "the " + config.keySource() + " is protected by a passphrase and git.signing names"
+            + " no passphraseEnv", "set passphraseEnv to a variable holding the key's passphrase");
       }
-      return fail(bad(config, "cannot unlock the " + config.keySource() + " with the passphrase in "
-          + config.passphraseEnv() + " (wrong passphrase?)", "check the variable named by passphraseEnv"));
+      throw bad(config, "cannot unlock the " + config.keySource() + " with the passphrase in "
+          + config.passphraseEnv() + " (wrong passphrase?)", "check the variable named by passphraseEnv");
     }
     if (unlocked == null) {
       throw bad(config, "the " + config.keySource() + " holds no private part of its signing key",
           "export the secret key, not a stub (gpg --armor --export-secret-keys KEYID)");
     }
     return new OpenPgpCommitSigner(signing.getPublicKey(), unlocked);
-  }
-
-  private static CommitSigner fail(InputException e) {
-    throw e;
   }
 
   private static InputException bad(SigningConfig config, String message, String suggestion) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Signed branch, rollback-style and notes commits pushed through git http-backend (nginx, basic
+ * Signed branch, rollback-style, pull-request branch and notes commits pushed through git http-backend (nginx, basic
  * auth) arrive with their signatures: {@code git verify-commit} on the server accepts them, and
  * neither the key nor its passphrase is in the cache or the events.
  */
@@ -53,7 +53,10 @@ class SignedCommitsOverHttpTest {
             "Roll back web in dev to web:1", "", List.of(new Trailer("Ferry-Kind", "rollback"),
                 new Trailer("Ferry-Environment", "dev")), null), BOT);
         repo.updateNotes(Map.of(rolledBack.commit(), old -> "{\"blocks\": []}\n"));
-        for (String rev : List.of(promoted.commit(), rolledBack.commit(), "refs/notes/ferry", "refs/notes/ferry~1")) {
+        PushResult proposed = repo.pushBranch("ferry/prod/p-2", promotion("web", "envs/dev/web/values.yaml", "web:3",
+            "p-2"), BOT);
+        for (String rev : List.of(promoted.commit(), rolledBack.commit(), proposed.commit(), "refs/notes/ferry",
+            "refs/notes/ferry~1")) {
           assertThat(TestKeys.verifySsh(bare, rev, allowed)).as(rev).contains("Good \"git\" signature");
         }
         assertThat(git(bare, "rev-parse", "main")).isEqualTo(rolledBack.commit());
