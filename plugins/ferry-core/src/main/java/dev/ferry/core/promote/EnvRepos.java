@@ -26,19 +26,22 @@ final class EnvRepos implements AutoCloseable {
   private final FerryConfig config;
   private final Path cacheRoot;
   private final FerryListener listener;
+  private final java.time.Clock clock;
   private final Map<String, EnvRepo> open = new LinkedHashMap<>();
   private final CommitSigner signer;
   private final RecordTrust trust;
 
-  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener) {
-    this(config, cacheRoot, listener, System.getenv());
+  /** {@code clock} dates the commits: a promotion lands at its commit time, which the delivery metrics read. */
+  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock) {
+    this(config, cacheRoot, listener, clock, System.getenv());
   }
 
   /** @param env the process environment, for the signing key's variables */
-  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, Map<String, String> env) {
+  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock, Map<String, String> env) {
     this.config = config;
     this.cacheRoot = cacheRoot;
     this.listener = listener;
+    this.clock = clock;
     this.signer = config.signing() == null ? null : SigningKeys.lazy(config.signing(), env);
     this.trust = config.trust() == null ? null : new RecordTrust(TrustedSigners.load(config.trust()));
   }
@@ -56,7 +59,9 @@ final class EnvRepos implements AutoCloseable {
     } else {
       credentials = GitCredentials.none();
     }
-    EnvRepo opened = EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener);
+    EnvRepo.Options defaults = EnvRepo.Options.DEFAULT;
+    EnvRepo opened = EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener,
+        new EnvRepo.Options(defaults.retry(), clock, defaults.timeout(), defaults.committer()));
     opened.signWith(signer);
     opened.trustOnly(trust);
     return opened;
