@@ -44,7 +44,7 @@ public final class HistoryCommand implements Callable<Integer> {
       List<PromotionRecord> records = new ArrayList<>();
       for (String e : envs) {
         if (seenRepos.add(promoter.config().environment(e).repo())) {
-          records.addAll(promoter.historyOf(e).promotions());
+          records.addAll(promoter.historyLog(e, promoter.context().historyDepth()).promotions());
         }
       }
       List<PromotionRecord> shown = records.stream()

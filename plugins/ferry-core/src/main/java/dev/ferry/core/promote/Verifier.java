@@ -192,8 +192,7 @@ public final class Verifier {
           verification.finished(), head, gates);
       updates.put(commit, old -> Evidence.parse(old).withVerification(record).toJson());
     });
-    promoter.repoOf(environment).updateNotes(updates);
-    promoter.forget(promoter.config().environment(environment));
+    promoter.updateNotes(environment, updates);
     return List.copyOf(byCommit.keySet());
   }
 
