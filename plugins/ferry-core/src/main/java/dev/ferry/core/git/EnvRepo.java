@@ -261,8 +261,9 @@ public final class EnvRepo implements AutoCloseable {
 
   /**
    * Every commit of the branch after {@code base} up to {@code head} (all parents: the commits a
-   * merge brought in count), oldest first, with notes as of {@code notes}; at most {@code max}, the
-   * newest. {@code base} null: from the start. A thin mirror is deepened to reach {@code base}.
+   * merge brought in count), oldest first, with notes as of {@code notes}, of the newest {@code max}
+   * walked; commits with neither a {@code Ferry-} trailer nor a note are left out, since they record
+   * no state. {@code base} null: from the start. A thin mirror is deepened to reach {@code base}.
    */
   public List<CommitInfo> commitsSince(String base, String head, String notes, int max) {
     ObjectId h = trees.resolve(head);

@@ -64,8 +64,9 @@ final class LogReader {
 
   /**
    * Every commit reachable from {@code head} and not from {@code base} (all parents, so the side of
-   * a merge counts), oldest first, with notes from {@code notesHead}; at most {@code max}, the
-   * newest. {@code base} null: from the start of the history.
+   * a merge counts), oldest first, with notes from {@code notesHead}, of the newest {@code max}
+   * walked; commits with neither a Ferry trailer nor a note are left out (they change no state).
+   * {@code base} null: from the start of the history.
    */
   List<CommitInfo> since(ObjectId base, ObjectId head, ObjectId notesHead, int max) {
     List<CommitInfo> out = new ArrayList<>();
@@ -75,8 +76,14 @@ final class LogReader {
       if (base != null) {
         rw.markUninteresting(rw.parseCommit(base));
       }
-      for (RevCommit c = rw.next(); c != null && out.size() < max; c = rw.next()) {
-        out.add(info(reader, notes, c));
+      int walked = 0;
+      for (RevCommit c = rw.next(); c != null && walked < max; c = rw.next(), walked++) {
+        // most commits of a busy branch are not Ferry's and carry no note: skip parsing them
+        if (c.getFullMessage().contains("Ferry-") || notes.get(c) != null) {
+          out.add(info(reader, notes, c));
+        } else {
+          c.disposeBody();
+        }
       }
     } catch (IOException e) {
       throw new ExternalException("cannot read the history of " + diagnosis.shownUrl() + " " + branch + ": "

@@ -28,7 +28,7 @@ import java.util.Objects;
 public final class StateStore {
 
   private static final String TOPIC = "state";
-  /** Commits since the base beyond which reconciling reports progress. */
+  /** How often a build from history reports progress, in commits. */
   private static final int PROGRESS_EVERY = 10_000;
 
   private final EnvRepo repo;
@@ -196,15 +196,9 @@ public final class StateStore {
     }
     if (!head.equals(index.base())) {
       List<CommitInfo> since = repo.commitsSince(index.base(), head, notes, Integer.MAX_VALUE);
-      if (since.size() >= PROGRESS_EVERY) {
-        listener.on(FerryEvent.progress(TOPIC, "reading " + since.size() + " commits since the state index's base "
-            + index.base().substring(0, 12)));
-      }
       since.forEach(index::apply);
-      if (!since.isEmpty()) {
-        listener.on(FerryEvent.debug(TOPIC, "reconciled the state index with " + since.size() + " commit(s) since "
-            + index.base().substring(0, 12)));
-      }
+      listener.on(FerryEvent.progress(TOPIC, "reconciled the state index with the commits since its base "
+          + index.base().substring(0, 12) + ": " + since.size() + " of them record state"));
     }
     repo.notesChanged(index.notes(), notes).forEach(index::applyNote);
     index.at(head, notes);

@@ -91,7 +91,7 @@ class StateIndexPromotionTest {
     }
     assertThat(indexFile("index.json")).contains("\"base\" : \"" + git("rev-parse", "main") + "\"");
     assertThat(indexFile("staging/web.json")).contains("1.1.0");
-    assertThat(events).anyMatch(e -> e.message().contains("reading 100000 commits since the state index's base"));
+    assertThat(events).anyMatch(e -> e.message().contains("reconciled the state index with the commits since its base"));
   }
 
   @Test
