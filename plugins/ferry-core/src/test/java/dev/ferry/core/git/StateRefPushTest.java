@@ -16,6 +16,7 @@ import dev.ferry.testing.GitSshServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -152,11 +153,14 @@ class StateRefPushTest {
     }
     assertThat(git(bare, "show", STATE + ":dev/web.json")).contains("p-1");
     try (EnvRepo repo = EnvRepo.open(spec, tmp.resolve("cache-2"), null, PushFaultsTest.QUICK)) {
-      assertThat(Files.readAllLines(repo.mirror().resolve("shallow"))).containsExactly(git(bare, "rev-parse", "main"));
+      // depth 1 on each ref: the branch head, the notes tip and the index tip are the shallow boundary
+      List<String> shallow = Files.readAllLines(repo.mirror().resolve("shallow"));
+      assertThat(shallow).contains(git(bare, "rev-parse", "main"), git(bare, "rev-parse", "refs/notes/ferry"),
+          git(bare, "rev-parse", STATE));
       PushResult r = promote(repo, promotionWithNote("web:3", "p-2"));
       assertThat(git(bare, "rev-parse", "main")).isEqualTo(r.commit());
       // the index was current: reading and writing it needed no history
-      assertThat(Files.readAllLines(repo.mirror().resolve("shallow"))).hasSize(1);
+      assertThat(Files.readAllLines(repo.mirror().resolve("shallow"))).isEqualTo(shallow);
       assertThat(git(repo.mirror(), "rev-list", "--count", "main")).isEqualTo("2");
     }
     assertThat(git(bare, "show", STATE + ":index.json")).contains(git(bare, "rev-parse", "main"));
