@@ -46,6 +46,7 @@ public final class Main implements Runnable {
       Map.entry("history", HistoryCommand.class),
       Map.entry("index", IndexCommand.class),
       Map.entry("doctor", DoctorCommand.class),
+      Map.entry("metrics", MetricsCommand.class),
       Map.entry("environments", EnvironmentsCommand.class),
       Map.entry("edit", EditCommand.class),
       Map.entry("build", BuildCommand.class),

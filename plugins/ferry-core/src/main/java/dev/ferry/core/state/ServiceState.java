@@ -49,10 +49,13 @@ public record ServiceState(String environment, String service, List<Change> chan
    *
    * @param seq the order in which the index learned of it (commit times may tie or go backwards)
    * @param approvalSource {@code Ferry-Approval-Source}: what recorded the approval, when present
+   * @param sourceCommit {@code Ferry-Source-Commit}, when present
+   * @param sourceTime {@code Ferry-Source-Time}, when present
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Change(long seq, String id, String kind, Map<String, String> images, String commit, String parent,
-      Instant time, String promotedBy, String approvedBy, String approvalSource, String source, String subject) {
+      Instant time, String promotedBy, String approvedBy, String approvalSource, String source, String subject,
+      String sourceCommit, Instant sourceTime) {
 
     public Change {
       images = images == null ? Map.of() : new LinkedHashMap<>(images);
@@ -60,7 +63,7 @@ public record ServiceState(String environment, String service, List<Change> chan
 
     PromotionRecord record(String environment) {
       return new PromotionRecord(id, kind, environment, images, commit, parent, time, promotedBy, approvedBy,
-          source, subject);
+          source, subject, sourceCommit, sourceTime);
     }
   }
 

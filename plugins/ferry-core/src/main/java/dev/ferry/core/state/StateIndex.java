@@ -187,7 +187,8 @@ public final class StateIndex {
       }
       seq++;
       ServiceState.Change change = new ServiceState.Change(seq, p.id(), p.kind(), p.images(), p.commit(), p.parent(),
-          p.time(), p.promotedBy(), p.approvedBy(), c.trailer(APPROVAL_SOURCE).orElse(null), p.source(), p.subject());
+          p.time(), p.promotedBy(), p.approvedBy(), c.trailer(APPROVAL_SOURCE).orElse(null), p.source(), p.subject(),
+          p.sourceCommit(), p.sourceTime());
       for (String service : p.images().keySet()) {
         if (NAME.matcher(service).matches()) {
           update(p.environment(), service, s -> s.withChange(change));
