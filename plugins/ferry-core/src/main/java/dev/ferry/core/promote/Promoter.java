@@ -60,7 +60,7 @@ public final class Promoter implements AutoCloseable {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
-    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock());
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock(), context.env());
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
@@ -269,7 +269,7 @@ public final class Promoter implements AutoCloseable {
    */
   public History historyLog(String environment, int depth) {
     EnvRepo.Log log = repoOf(environment).log(depth, History::mayHoldBlocks);
-    return History.of(log.recent(), log.older());
+    return History.of(log.recent(), log.older(), log.untrusted());
   }
 
   /** The state index of the repository an environment lives in. */

@@ -289,7 +289,7 @@ public final class StateIndex {
     List<PromotionRecord> promotions = new ArrayList<>(byCommit.values());
     promotions.sort(Comparator.comparing((PromotionRecord p) -> order.get(p.commit())).reversed());
     blocks.sort(Comparator.comparing((History.BlockEntry b) -> b.block().at()).reversed());
-    return History.of(promotions, verifications, blocks);
+    return History.fromRecords(promotions, verifications, blocks);
   }
 
   private static String write(Object value) {
