@@ -87,6 +87,97 @@ final class LogReader {
     }
   }
 
+  /**
+   * Every commit reachable from {@code head} and not from {@code base} (all parents, so the side of
+   * a merge counts), oldest first, with notes from {@code notesHead}, of the newest {@code max}
+   * walked; commits with neither a Ferry trailer nor a note are left out (they change no state).
+   * {@code base} null: from the start of the history.
+   */
+  List<CommitInfo> since(ObjectId base, ObjectId head, ObjectId notesHead, int max) {
+    List<CommitInfo> out = new ArrayList<>();
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      NoteMap notes = notesMap(reader, rw, notesHead);
+      rw.markStart(rw.parseCommit(head));
+      if (base != null) {
+        rw.markUninteresting(rw.parseCommit(base));
+      }
+      int walked = 0;
+      for (RevCommit c = rw.next(); c != null && walked < max; c = rw.next(), walked++) {
+        // most commits of a busy branch are not Ferry's and carry no note: skip parsing them
+        if (c.getFullMessage().contains("Ferry-") || notes.get(c) != null) {
+          out.add(info(reader, notes, c));
+        } else {
+          c.disposeBody();
+        }
+      }
+    } catch (IOException e) {
+      throw new ExternalException("cannot read the history of " + diagnosis.shownUrl() + " " + branch + ": "
+          + e.getMessage(), e);
+    }
+    java.util.Collections.reverse(out);
+    return out;
+  }
+
+  /**
+   * The notes that differ between two notes commits: annotated commit id to its note now (null when
+   * removed). Reads only the changed part of the notes tree.
+   */
+  java.util.Map<String, String> notesChanged(ObjectId oldNotes, ObjectId newNotes) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (java.util.Objects.equals(oldNotes, newNotes) || newNotes == null && oldNotes == null) {
+      return out;
+    }
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader);
+         org.eclipse.jgit.treewalk.TreeWalk tw = new org.eclipse.jgit.treewalk.TreeWalk(reader)) {
+      NoteMap now = notesMap(reader, rw, newNotes);
+      tw.setRecursive(true);
+      tw.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+      addTree(tw, rw, oldNotes);
+      addTree(tw, rw, newNotes);
+      while (tw.next()) {
+        String id = tw.getPathString().replace("/", "");
+        if (!ObjectId.isId(id)) {
+          continue;
+        }
+        out.put(id, noteText(reader, now, ObjectId.fromString(id)));
+      }
+    } catch (IOException e) {
+      throw diagnosis.readFailure(newNotes == null ? null : newNotes.name(), EnvRepo.NOTES_REF, e);
+    }
+    return out;
+  }
+
+  private static void addTree(org.eclipse.jgit.treewalk.TreeWalk tw, RevWalk rw, ObjectId commit) throws IOException {
+    if (commit == null) {
+      tw.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+    } else {
+      tw.addTree(rw.parseCommit(commit).getTree());
+    }
+  }
+
+  /** The newest commit from {@code head} (not reachable from {@code since}) that changed {@code path}. */
+  Optional<CommitInfo> lastChangeOf(String path, ObjectId head, ObjectId since, ObjectId notesHead) {
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      rw.setTreeFilter(org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+          org.eclipse.jgit.treewalk.filter.PathFilter.create(path), org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF));
+      rw.markStart(rw.parseCommit(head));
+      if (since != null) {
+        rw.markUninteresting(rw.parseCommit(since));
+      }
+      RevCommit c = rw.next();
+      return c == null ? Optional.empty() : Optional.of(info(reader, notesMap(reader, rw, notesHead), c));
+    } catch (IOException e) {
+      throw diagnosis.readFailure(head.name(), path, e);
+    }
+  }
+
+  /** The committer time of {@code commit}. */
+  Instant time(ObjectId commit) throws IOException {
+    try (RevWalk rw = new RevWalk(repo)) {
+      return Instant.ofEpochSecond(rw.parseCommit(commit).getCommitTime());
+    }
+  }
+
   static CommitInfo info(ObjectReader reader, NoteMap notes, RevCommit c) throws IOException {
     String msg = c.getFullMessage();
     return new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
@@ -106,7 +197,7 @@ final class LogReader {
 
   /** Whether {@code ancestor} is {@code descendant} or reachable from it; false when not in the mirror. */
   boolean isAncestor(ObjectId ancestor, ObjectId descendant) throws IOException {
-    if (!repo.getObjectDatabase().has(descendant)) {
+    if (!repo.getObjectDatabase().has(descendant) || !repo.getObjectDatabase().has(ancestor)) {
       return false;
     }
     try (RevWalk rw = new RevWalk(repo)) {

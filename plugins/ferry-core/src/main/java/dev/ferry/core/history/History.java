@@ -12,13 +12,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The record of an environment repository, read from its first-parent history: promotions from
- * commit trailers, verifications and blocks from the notes. Git is the only state; this is a view.
- * Promotions and verifications come from a window of recent commits; blocks also from the rollback
- * commits further back, so that a version blocked long ago stays out until it is released.
+ * The record of an environment repository: promotions from commit trailers, verifications and
+ * blocks from the notes. Git is the only state; this is a view, and the one type through which
+ * policy, status, verification and every front end (dashboard, metrics, forge) ask about state:
+ * {@link #lastChange}, {@link #firstVerified}, {@link #lastVerification}, {@link #activeBlock},
+ * {@link #activeBlocks}.
+ *
+ * <p>Commands read it from the state index ({@code dev.ferry.core.state.StateIndex#history()}):
+ * O(services) bytes whatever the length of the history, reconciled with the commits since the
+ * index's base. {@link #of(List, List)} reads it from a first-parent log instead, as
+ * {@code ferry history} and the index rebuild do: promotions and verifications from a window of
+ * recent commits, blocks also from the rollback commits further back.
  *
  * <pre>{@code
- * History history = History.of(repo.log(2000));
+ * History history = promoter.historyOf("staging");
  * history.activeBlocks("staging");
  * }</pre>
  */
@@ -32,6 +39,22 @@ public final class History {
 
   /** A block together with the commit whose note holds it (where a release is recorded). */
   public record BlockEntry(String commit, BlockRecord block) {
+  }
+
+  private History(List<PromotionRecord> promotions, List<VerificationRecord> verifications, List<BlockEntry> blocks) {
+    this.promotions.addAll(promotions);
+    this.verifications.addAll(verifications);
+    this.blocks.addAll(blocks);
+    this.verifications.sort((a, b) -> b.at().compareTo(a.at()));
+  }
+
+  /**
+   * A history from records already read (the state index): promotions newest first, verifications
+   * in any order, blocks with the commit whose note holds each.
+   */
+  public static History fromRecords(List<PromotionRecord> promotions, List<VerificationRecord> verifications,
+      List<BlockEntry> blocks) {
+    return new History(promotions, verifications, blocks);
   }
 
   private History(List<CommitInfo> recent, List<CommitInfo> older) {
@@ -91,7 +114,8 @@ public final class History {
     return message.contains(Trailers.KIND + ": " + PromotionRecord.ROLLBACK);
   }
 
-  static Optional<PromotionRecord> promotionOf(CommitInfo c) {
+  /** The promotion or rollback a commit records in its trailers, if any. */
+  public static Optional<PromotionRecord> promotionOf(CommitInfo c) {
     Optional<String> env = c.trailer(Trailers.ENVIRONMENT);
     if (env.isEmpty()) {
       return Optional.empty();

@@ -25,6 +25,7 @@ import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.notify.DeliveryEvent;
 import dev.ferry.core.render.LineDiff;
 import dev.ferry.core.render.RenderDiff;
+import dev.ferry.core.state.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,6 +56,7 @@ public final class Promoter implements AutoCloseable {
   private final FerryListener listener;
   private final EnvRepos repos;
   private final Map<String, History> histories = new LinkedHashMap<>();
+  private final Map<String, StateStore> states = new LinkedHashMap<>();
   /** The configured secrets: a gate's reason may echo a token, and it goes into notes and messages. */
   private final SecretMask secrets;
 
@@ -150,7 +152,7 @@ public final class Promoter implements AutoCloseable {
       pushed = repo.pushBranch(branch, changeSet, author());
     } else {
       branch = repo.branch();
-      pushed = repo.commit(changeSet, author());
+      pushed = repo.commit(changeSet, author(), stateOf(env).update());
     }
     forget(env);
     listener.on(FerryEvent.info("promote", (pushed.noop() ? "already in place: " : "promoted ")
@@ -225,7 +227,7 @@ public final class Promoter implements AutoCloseable {
     String body = "Blocked " + current + " in " + environment + ": " + why + "\nRolls back " + bad.commit() + ".";
     ChangeSet changeSet = new ChangeSet(changes, "Roll back " + service + " in " + environment + " to "
         + previous, body, trailers, Evidence.EMPTY.withBlock(block).toJson());
-    PushResult pushed = repo.commit(changeSet, author());
+    PushResult pushed = repo.commit(changeSet, author(), stateOf(env).update());
     forget(env);
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));
@@ -246,7 +248,8 @@ public final class Promoter implements AutoCloseable {
         new RefusedException(service + " " + image + " is not blocked in '" + environment + "'"));
     BlockRecord.Release release = new BlockRecord.Release(context.clock().instant(), by);
     repos.of(env).updateNotes(Map.of(entry.commit(), old ->
-        secrets.apply(Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson())));
+        secrets.apply(Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson())),
+        stateOf(env).update());
     forget(env);
     listener.on(FerryEvent.info("release", "released " + service + " " + entry.block().image() + " in " + environment));
     tell(DeliveryEvent.RELEASED, environment, Map.of(service, entry.block().image()), entry.commit(), null, by, null, null);
@@ -260,13 +263,39 @@ public final class Promoter implements AutoCloseable {
         context.clock().instant()));
   }
 
-  /** The history of the repository an environment lives in. */
+  /**
+   * The state of the repository an environment lives in, read from its state index (reconciled
+   * with the commits since the index's base, built from history on first use).
+   */
   public History historyOf(String environment) {
     EnvironmentConfig env = config.environment(environment);
-    return histories.computeIfAbsent(env.repo(), r -> {
-      EnvRepo.Log log = repos.of(env).log(context.historyDepth(), History::mayHoldBlocks);
-      return History.of(log.recent(), log.older(), log.untrusted());
-    });
+    return histories.computeIfAbsent(env.repo(), r -> stateOf(env).history());
+  }
+
+  /**
+   * The history of the repository an environment lives in, read from its commits (a window of
+   * {@code depth} first-parent commits, blocks further back): for {@code ferry history}, which
+   * shows more than the state index keeps.
+   */
+  public History historyLog(String environment, int depth) {
+    EnvRepo.Log log = repoOf(environment).log(depth, History::mayHoldBlocks);
+    return History.of(log.recent(), log.older(), log.untrusted());
+  }
+
+  /** The state index of the repository an environment lives in. */
+  public StateStore stateOf(String environment) {
+    return stateOf(config.environment(environment));
+  }
+
+  private StateStore stateOf(EnvironmentConfig env) {
+    return states.computeIfAbsent(env.repo(), r -> new StateStore(repos.of(env), context.historyDepth(), listener));
+  }
+
+  /** Updates notes in an environment's repository, with its state index in the same push. */
+  void updateNotes(String environment, Map<String, java.util.function.UnaryOperator<String>> updates) {
+    EnvironmentConfig env = config.environment(environment);
+    repos.of(env).updateNotes(updates, stateOf(env).update());
+    forget(env);
   }
 
   /** The repository of an environment, fetched. */
@@ -291,6 +320,18 @@ public final class Promoter implements AutoCloseable {
       out.put(s, image);
     }
     return out;
+  }
+
+  /**
+   * The commit that last changed the target file of {@code service} in {@code environment} after
+   * {@code since} (Ferry's last change there): how an image changed by hand or by another tool
+   * shows, with its commit.
+   */
+  public Optional<dev.ferry.core.git.CommitInfo> changeOutsideFerry(String environment, String service, String since) {
+    EnvironmentConfig env = config.environment(environment);
+    EnvRepo repo = repos.of(env);
+    TargetFile target = TargetFile.resolve(repo, repo.head(), env, config.service(service));
+    return repo.lastChangeOf(target.path(), since);
   }
 
   public FerryConfig config() {

@@ -41,6 +41,11 @@ public record Status(List<String> environments, List<Cell> cells, List<Block> bl
   public static final String FAILED = "failed";
   public static final String BLOCKED = "blocked";
   public static final String PENDING = "pending";
+  /**
+   * The image in the files is not the one Ferry last wrote there: a hand edit, another tool. The
+   * cell's commit and time are that change's.
+   */
+  public static final String OUTSIDE = "changed outside Ferry";
 
   /** Reads the status of every service in every environment of the promoter's configuration. */
   public static Status read(Promoter promoter) {
@@ -60,6 +65,15 @@ public record Status(List<String> environments, List<Cell> cells, List<Block> bl
         }
         ImageRef i = image.get();
         Optional<PromotionRecord> last = history.lastChange(env, service);
+        boolean ours = last.map(p -> p.images().get(service)).map(ImageRef::parse).filter(i::sameVersion).isPresent();
+        if (last.isPresent() && !ours) {
+          // the files are the truth of what is deployed: say who changed them, not Ferry's last promotion
+          Optional<dev.ferry.core.git.CommitInfo> by = promoter.changeOutsideFerry(env, service,
+              last.map(PromotionRecord::commit).orElse(null));
+          cells.add(new Cell(service, env, i.toString(), i.digest(), by.map(dev.ferry.core.git.CommitInfo::id).orElse(null),
+              by.map(dev.ferry.core.git.CommitInfo::time).orElse(null), OUTSIDE));
+          continue;
+        }
         String state;
         if (history.activeBlock(env, service, i).isPresent()) {
           state = BLOCKED;

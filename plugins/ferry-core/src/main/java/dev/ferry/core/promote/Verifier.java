@@ -197,8 +197,7 @@ public final class Verifier {
       // a gate's reason may quote a server that echoed its token
       updates.put(commit, old -> promoter.secrets().apply(Evidence.parse(old).withVerification(record).toJson()));
     });
-    promoter.repoOf(environment).updateNotes(updates);
-    promoter.forget(promoter.config().environment(environment));
+    promoter.updateNotes(environment, updates);
     return List.copyOf(byCommit.keySet());
   }
 
