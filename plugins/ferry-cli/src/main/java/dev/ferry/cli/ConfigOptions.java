@@ -27,6 +27,11 @@ public final class ConfigOptions {
    * false writes references as given ({@code --no-resolve}).
    */
   Promoter promoter(FerryConfig config, boolean resolveDigests, Console console) {
+    return promoter(config, resolveDigests, GateProgress.of(console));
+  }
+
+  /** The same, with events to {@code listener} (the dashboard gives each action its own). */
+  Promoter promoter(FerryConfig config, boolean resolveDigests, dev.ferry.core.FerryListener listener) {
     Map<String, String> env = System.getenv();
     ImageResolver resolver = ImageResolver.AS_GIVEN;
     if (resolveDigests) {
@@ -38,6 +43,6 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    return new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
+    return new Promoter(config, PromoterContext.defaults(resolver, listener));
   }
 }
