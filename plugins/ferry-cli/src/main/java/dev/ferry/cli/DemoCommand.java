@@ -89,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (serve) {
         // the stand-in health endpoint keeps running, so that a promotion with verification works from the page
         ServeOptions options = ServeCommand.options("127.0.0.1", port, Duration.ofSeconds(5), false, List.of(), null, null);
-        try (Dashboard dashboard = Dashboard.start(config, listener -> new Promoter(config,
+        try (Dashboard dashboard = ServeCommand.start(config, listener -> new Promoter(config,
             PromoterContext.defaults(ImageResolver.AS_GIVEN, listener).withCacheRoot(workspace.resolve("cache"))), options)) {
           out("\nThe same workspace, in the dashboard: ferry serve -c " + configFile);
           return ServeCommand.serve(console, dashboard);

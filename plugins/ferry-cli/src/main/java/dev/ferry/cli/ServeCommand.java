@@ -63,8 +63,18 @@ public final class ServeCommand implements Callable<Integer> {
     ServeOptions options = options(bind, port, DurationOption.parse("--refresh", refresh), readOnly, proxies, tokens,
         webhookSecretEnv);
     boolean resolve = !noResolve;
-    try (Dashboard dashboard = Dashboard.start(loaded, listener -> config.promoter(loaded, resolve, listener), options)) {
+    try (Dashboard dashboard = start(loaded, listener -> config.promoter(loaded, resolve, listener), options)) {
       return serve(console, dashboard);
+    }
+  }
+
+  static Dashboard start(FerryConfig config, dev.ferry.serve.PromoterFactory promoters, ServeOptions options)
+      throws java.io.IOException {
+    try {
+      return Dashboard.start(config, promoters, options);
+    } catch (java.net.BindException e) {
+      throw new InputException("cannot listen on " + options.bind().getHostAddress() + ":" + options.port() + ": "
+          + e.getMessage() + "; give another --port (or --port 0 for any free one)");
     }
   }
 

@@ -45,6 +45,7 @@ public final class Board {
   private final Instant readAt;
   private final Map<String, Status.Cell> cells = new HashMap<>();
   private final Map<String, String> states = new HashMap<>();
+  private final Map<String, List<Status.Block>> blocksByCell = new HashMap<>();
 
   public Board(FerryConfig config, Status status, Map<String, History> histories, Instant readAt) {
     this.config = config;
@@ -54,6 +55,9 @@ public final class Board {
     for (Status.Cell c : status.cells()) {
       cells.put(key(c.service(), c.environment()), c);
       states.put(key(c.service(), c.environment()), stateOf(c));
+    }
+    for (Status.Block b : status.blocks()) {
+      blocksByCell.computeIfAbsent(key(b.service(), b.environment()), k -> new ArrayList<>()).add(b);
     }
   }
 
@@ -147,6 +151,11 @@ public final class Board {
       return Optional.empty();
     }
     return Optional.of(up.get().image());
+  }
+
+  /** Blocks in force for one service in one environment. */
+  public List<Status.Block> blocks(String service, String environment) {
+    return blocksByCell.getOrDefault(key(service, environment), List.of());
   }
 
   /** Blocks in force, across environments. */

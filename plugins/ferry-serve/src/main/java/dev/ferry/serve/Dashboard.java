@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -130,6 +131,15 @@ public final class Dashboard implements AutoCloseable {
         .get("/jobs/{job}/events", Routes.Guard.VIEW, this::jobEvents)
         .post("/hooks/git", Routes.Guard.PUBLIC, this::webhook)
         .get("/static/{file}", Routes.Guard.PUBLIC, this::asset);
+  }
+
+  /**
+   * The matrix page as {@code GET /} renders it for {@code user} (who may act everywhere), without a
+   * filter: what the benchmark measures.
+   */
+  public static String matrixPage(Board board, String user, Instant now) {
+    Pages.Viewer viewer = new Pages.Viewer(user, new Csrf().token(user), false, env -> true);
+    return Pages.page("Matrix", viewer, Pages.matrix(board, viewer, "", "", now, true));
   }
 
   /** {@code http://HOST:PORT/}. */

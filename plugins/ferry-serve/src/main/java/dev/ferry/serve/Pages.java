@@ -150,10 +150,8 @@ final class Pages {
                 + image.tagValue().orElse("") + " from " + env + " to " + next.get());
       }
     }
-    for (Status.Block b : board.blocks()) {
-      if (b.service().equals(service) && b.environment().equals(env)) {
-        h.raw(" ").element("span", tag(b.image()) + " blocked", "class", "badge blocked", "title", b.reason());
-      }
+    for (Status.Block b : board.blocks(service, env)) {
+      h.raw(" ").element("span", tag(b.image()) + " blocked", "class", "badge blocked", "title", b.reason());
     }
     awaiting.ifPresent(a -> h.raw(" ").element("span", "awaiting approval: " + ImageRef.parse(a).tagValue().orElse(a),
         "class", "badge awaiting"));

@@ -13,6 +13,7 @@ public final class Catalogue {
         new EditThroughput(),
         new StartUp(),
         new GitPromotion(),
-        new ConcurrentPromoters());
+        new ConcurrentPromoters(),
+        new MatrixRender());
   }
 }
