@@ -33,7 +33,7 @@ public final class Main implements Runnable {
    * the commands that the arguments can reach ({@link #reachable}).
    */
   static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
-      // the names are spelled out, not read from each @Command: parsing fourteen annotations
+      // the names are spelled out, not read from each @Command: parsing sixteen annotations
       // would cost what this list saves (CommandTreeTest checks that they match)
       Map.entry("help", CommandLine.HelpCommand.class),
       Map.entry("demo", DemoCommand.class),

@@ -170,6 +170,22 @@ class DashboardBrowserTest {
     assertThat(dev.ferry.testing.GitDaemon.Git.run(shop.bare, "notes", "--ref=ferry", "list")).isNotEmpty();
   }
 
+  @Test
+  @Order(7)
+  void compareListsWhatDiffersAndShowsTheDiffOfPromotingOne() {
+    browser.get(dashboard.url());
+    link("Compare").click();
+    assertThat(labelled("From").getAttribute("value")).isEqualTo("staging");
+    assertThat(labelled("To").getAttribute("value")).isEqualTo("prod");
+    WebElement differ = named("table", "Services that differ between staging and prod");
+    assertThat(differ.findElements(By.cssSelector("tbody th")).stream().map(WebElement::getText).toList())
+        .containsExactly("api");
+    link("diff of promoting api").click();
+    screenshot("10-compare-api");
+    assertThat(named("pre", "diff of envs/prod/api/values.yaml").getText()).contains("+  tag: \"2.1.0@sha256:a7a7");
+    assertThat(browser.findElement(By.cssSelector(".policy")).getText()).contains("'prod' requires approval");
+  }
+
   // ------------------------------------------------------------ finding elements as a reader does
 
   private static String awaitOutcome() {

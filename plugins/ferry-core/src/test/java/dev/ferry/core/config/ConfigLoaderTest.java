@@ -41,6 +41,15 @@ class ConfigLoaderTest {
           after: dev
       """;
 
+  @Test
+  void operatorsNameWhoMayActThroughTheDashboard() {
+    FerryConfig config = parse(replace("after: dev", "after: dev\n    operators: [alice, bob]"));
+    assertThat(config.environment("staging").operators()).containsExactly("alice", "bob");
+    assertThat(config.environment("staging").mayOperate("bob")).isTrue();
+    assertThat(config.environment("staging").mayOperate("mallory")).isFalse();
+    assertThat(config.environment("dev").mayOperate("mallory")).isTrue();
+  }
+
   static FerryConfig parse(String text) {
     return ConfigLoader.parse("ferry.yaml", text, BASE);
   }
@@ -135,7 +144,7 @@ class ConfigLoaderTest {
             List.of("ferry.yaml:5:11: auth of repo 'env' mixes password and ssh settings; use"
                 + " usernameEnv/passwordEnv for http(s) or sshKeyFile/knownHostsFile for ssh")),
         Arguments.of("operators not a list", replace("after: dev", "after: dev\n    operators: alice"),
-            List.of("ferry.yaml:16:16: 'operators' in environment 'staging' must be a list of names, not a scalar")),
+            List.of("ferry.yaml:16:16: 'operators' in environment 'staging' must be a list of names, not 'alice'")),
         Arguments.of("operators holding a mapping", replace("after: dev", "after: dev\n    operators: [{name: alice}]"),
             List.of("ferry.yaml:16:17: 'operators' in environment 'staging' must be a list of names, not hold a mapping")),
         Arguments.of("approvers without approval", replace("after: dev", "after: dev\n    approvers: [alice]"),
