@@ -46,14 +46,20 @@ public final class Board {
   private final Map<String, Status.Cell> cells = new HashMap<>();
   private final Map<String, String> states = new HashMap<>();
   private final Map<String, List<Status.Block>> blocksByCell = new HashMap<>();
+  private final Map<String, ImageRef> images = new HashMap<>();
+  private final Map<String, String> nextOf = new HashMap<>();
 
   public Board(FerryConfig config, Status status, Map<String, History> histories, Instant readAt) {
     this.config = config;
     this.status = status;
     this.histories = Collections.unmodifiableMap(new LinkedHashMap<>(histories));
     this.readAt = readAt;
+    for (String env : config.environmentOrder()) {
+      config.environment(env).after().ifPresent(up -> nextOf.putIfAbsent(up, env));
+    }
     for (Status.Cell c : status.cells()) {
       cells.put(key(c.service(), c.environment()), c);
+      images.put(key(c.service(), c.environment()), ImageRef.parse(c.image()));
       states.put(key(c.service(), c.environment()), stateOf(c));
     }
     for (Status.Block b : status.blocks()) {
@@ -86,7 +92,8 @@ public final class Board {
       return OUTSIDE;
     }
     String recorded = last.get().images().get(c.service());
-    return recorded != null && ImageRef.parse(recorded).sameVersion(ImageRef.parse(c.image())) ? c.state() : OUTSIDE;
+    return recorded != null && ImageRef.parse(recorded).sameVersion(images.get(key(c.service(), c.environment())))
+        ? c.state() : OUTSIDE;
   }
 
   public FerryConfig config() {
@@ -120,12 +127,12 @@ public final class Board {
 
   /** The environment that comes {@code after} this one, if any: where its verified versions go next. */
   public Optional<String> next(String environment) {
-    for (String env : config.environmentOrder()) {
-      if (config.environment(env).after().filter(environment::equals).isPresent()) {
-        return Optional.of(env);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(nextOf.get(environment));
+  }
+
+  /** The parsed image of a service in an environment, when it has one. */
+  public Optional<ImageRef> image(String service, String environment) {
+    return Optional.ofNullable(images.get(key(service, environment)));
   }
 
   /**
@@ -141,14 +148,15 @@ public final class Board {
     if (up.isEmpty() || !Status.VERIFIED.equals(state(up.get()))) {
       return Optional.empty();
     }
-    ImageRef candidate = ImageRef.parse(up.get().image());
-    Optional<Status.Cell> here = cell(service, environment);
-    if (here.isPresent() && ImageRef.parse(here.get().image()).sameVersion(candidate)) {
+    ImageRef candidate = images.get(key(service, env.after().get()));
+    Optional<ImageRef> here = image(service, environment);
+    if (here.isPresent() && here.get().sameVersion(candidate)) {
       return Optional.empty();
     }
-    History history = histories.get(environment);
-    if (history != null && history.activeBlock(environment, service, candidate).isPresent()) {
-      return Optional.empty();
+    for (Status.Block b : blocks(service, environment)) {
+      if (ImageRef.parse(b.image()).sameVersion(candidate)) {
+        return Optional.empty();
+      }
     }
     return Optional.of(up.get().image());
   }

@@ -133,14 +133,15 @@ final class Pages {
     } else {
       Status.Cell c = found.get();
       String state = board.state(c);
-      ImageRef image = ImageRef.parse(c.image());
-      h.open("td", "class", "s-" + state.replace(' ', '-'), "data-state", state);
-      h.element("span", image.tagValue().orElse("untagged"), "class", "tag", "title", c.image());
+      ImageRef image = board.image(service, env).orElseThrow();
+      // no title with the full reference on each of thousands of cells: the service page has it
+      h.open("td", "class", "s-" + state.replace(' ', '-'));
+      h.element("span", image.tagValue().orElse("untagged"), "class", "tag");
       if (c.digest() != null) {
         h.raw(" ").element("code", shortDigest(c.digest()), "class", "digest");
       }
       if (c.since() != null) {
-        h.raw(" ").element("span", age(c.since(), now), "class", "age", "title", c.since().toString());
+        h.raw(" ").element("span", age(c.since(), now), "class", "age");
       }
       h.raw(" ").element("span", state, "class", "badge");
       Optional<String> next = board.next(env);
@@ -164,8 +165,8 @@ final class Pages {
     if (next.isEmpty() || !Status.VERIFIED.equals(state) || !viewer.mayAct(next.get())) {
       return false;
     }
-    ImageRef here = ImageRef.parse(board.cell(service, env).orElseThrow().image());
-    return board.cell(service, next.get()).map(n -> !ImageRef.parse(n.image()).sameVersion(here)).orElse(true);
+    ImageRef here = board.image(service, env).orElseThrow();
+    return board.image(service, next.get()).map(n -> !n.sameVersion(here)).orElse(true);
   }
 
   private static String blocks(Board board, Viewer viewer, boolean interactive) {
