@@ -4,6 +4,7 @@ import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.image.RegistryAccess;
 import dev.ferry.core.image.RegistryClient;
+import dev.ferry.core.notify.Notifier;
 import dev.ferry.core.promote.ImageResolver;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.PromoterContext;
@@ -27,11 +28,28 @@ public final class ConfigOptions {
    * false writes references as given ({@code --no-resolve}).
    */
   Promoter promoter(FerryConfig config, boolean resolveDigests, Console console) {
-    return promoter(config, resolveDigests, GateProgress.of(console));
+    PromoterContext context = context(config, resolveDigests, GateProgress.of(console));
+    if (!config.notifications().isEmpty()) {
+      Notifier notifier = new Notifier(config.notifications(), System.getenv(), console);
+      console.notificationProblems(notifier::problems);
+      context = context.withDeliveries(notifier);
+    }
+    return new Promoter(config, context);
   }
 
-  /** The same, with events to {@code listener} (the dashboard gives each action its own). */
+  /**
+   * The same, with events to {@code listener} (the dashboard gives each action its own); receivers'
+   * problems go to that listener too.
+   */
   Promoter promoter(FerryConfig config, boolean resolveDigests, dev.ferry.core.FerryListener listener) {
+    PromoterContext context = context(config, resolveDigests, listener);
+    if (!config.notifications().isEmpty()) {
+      context = context.withDeliveries(new Notifier(config.notifications(), System.getenv(), listener));
+    }
+    return new Promoter(config, context);
+  }
+
+  private static PromoterContext context(FerryConfig config, boolean resolveDigests, dev.ferry.core.FerryListener listener) {
     Map<String, String> env = System.getenv();
     ImageResolver resolver = ImageResolver.AS_GIVEN;
     if (resolveDigests) {
@@ -43,6 +61,6 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    return new Promoter(config, PromoterContext.defaults(resolver, listener));
+    return PromoterContext.defaults(resolver, listener);
   }
 }
