@@ -14,6 +14,7 @@ public final class Catalogue {
         new StartUp(),
         new GitPromotion(),
         new CliPromotion(),
-        new ConcurrentPromoters());
+        new ConcurrentPromoters(),
+        new MatrixRender());
   }
 }

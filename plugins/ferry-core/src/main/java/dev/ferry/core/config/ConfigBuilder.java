@@ -127,7 +127,8 @@ final class ConfigBuilder {
         "required".equals(text(value, "approval")),
         approvers,
         "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
-        reader.at(key));
+        reader.at(key),
+        NodeReader.items(NodeReader.value(value, "operators")).stream().map(NodeReader::text).toList());
   }
 
   private static MetricsConfig metrics(Node node) {

@@ -29,12 +29,15 @@ import java.util.Optional;
  * @param rollback what to do when a gate fails
  * @param approvalRequired a person must approve ({@code approval: required})
  * @param approvers who may approve; empty means anyone the CI system allows
+ * @param operators who may promote, roll back and release through {@code ferry serve}; empty means
+ *     anyone the dashboard lets act (the CLI and CI front ends rely on their own permissions)
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
-    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location,
+    List<String> operators) {
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -42,6 +45,20 @@ public record EnvironmentConfig(String name, String repo, Map<String, TargetConf
     targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
     gates = List.copyOf(gates);
     approvers = List.copyOf(approvers);
+    operators = List.copyOf(operators);
+  }
+
+  /** An environment without {@code operators:}. */
+  public EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
+      Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
+      boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, mode,
+        location, List.of());
+  }
+
+  /** Whether {@code user} may act on this environment through the dashboard. */
+  public boolean mayOperate(String user) {
+    return operators.isEmpty() || operators.contains(user);
   }
 
   /**

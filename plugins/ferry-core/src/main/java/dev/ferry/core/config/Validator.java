@@ -36,7 +36,7 @@ final class Validator {
   static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
   static final List<String> SERVICE_KEYS = List.of("image");
   static final List<String> ENVIRONMENT_KEYS = List.of("repo", "targets", "render", "after", "soak", "gates",
-      "gateTimeout", "rollback", "approval", "approvers", "mode");
+      "gateTimeout", "rollback", "approval", "approvers", "mode", "operators");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
   static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
@@ -389,6 +389,22 @@ final class Validator {
         if (!"required".equals(text(keys.get("approval")))) {
           problem(approvers, "'approvers' in " + where + " needs 'approval: required'");
         }
+      }
+    }
+    names(keys.get("operators"), "operators", where);
+  }
+
+  private void names(Node node, String key, String where) {
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'" + key + "' in " + where + " must be a list of names, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      if (text(item) == null || !(item instanceof ScalarNode)) {
+        problem(item, "'" + key + "' in " + where + " must be a list of names, not hold " + kindOf(item));
       }
     }
   }

@@ -13,6 +13,8 @@ public final class Trailers {
   public static final String SOURCE_TIME = "Ferry-Source-Time";
   public static final String PROMOTED_BY = "Ferry-Promoted-By";
   public static final String APPROVED_BY = "Ferry-Approved-By";
+  /** Through what the approval was given: {@code ferry-serve} for the dashboard. */
+  public static final String APPROVAL_SOURCE = "Ferry-Approval-Source";
 
   private Trailers() {
   }

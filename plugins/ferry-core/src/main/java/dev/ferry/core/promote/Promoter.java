@@ -398,6 +398,9 @@ public final class Promoter implements AutoCloseable {
     t.add(new Trailer(Trailers.PROMOTED_BY, request.promotedBy() != null ? request.promotedBy() : context.user()));
     if (request.approvedBy() != null && !request.approvedBy().isBlank()) {
       t.add(new Trailer(Trailers.APPROVED_BY, request.approvedBy()));
+      if (request.approvalSource() != null && !request.approvalSource().isBlank()) {
+        t.add(new Trailer(Trailers.APPROVAL_SOURCE, request.approvalSource()));
+      }
     }
     return t;
   }

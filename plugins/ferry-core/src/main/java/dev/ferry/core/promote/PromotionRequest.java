@@ -22,7 +22,8 @@ public record PromotionRequest(
     String approvedBy,
     String source,
     String promotedBy,
-    SourceCommit sourceCommit) {
+    SourceCommit sourceCommit,
+    String approvalSource) {
 
   /**
    * The application commit an image was built from, for lead time: {@code Ferry-Source-Commit} and
@@ -40,45 +41,58 @@ public record PromotionRequest(
 
   public PromotionRequest(String environment, Map<String, ImageRef> images, boolean resolveDigests, boolean pullRequest,
       String message, String approvedBy, String source, String promotedBy) {
-    this(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, null);
+    this(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, null, null);
   }
 
   public static PromotionRequest to(String environment) {
-    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null);
+    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null, null);
   }
 
   public PromotionRequest sourceCommit(SourceCommit value) {
     return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source,
-        promotedBy, value);
+        promotedBy, value, approvalSource);
   }
 
   public PromotionRequest image(String service, ImageRef image) {
     Map<String, ImageRef> all = new LinkedHashMap<>(images);
     all.put(service, image);
-    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest resolveDigests(boolean value) {
-    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest pullRequest(boolean value) {
-    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest message(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest approvedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest source(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, sourceCommit);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy,
+        sourceCommit, approvalSource);
   }
 
   public PromotionRequest promotedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, sourceCommit);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value,
+        sourceCommit, approvalSource);
+  }
+
+  /** Through what the approval was given ({@code Ferry-Approval-Source}), e.g. {@code ferry-serve}. */
+  public PromotionRequest approvalSource(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy,
+        sourceCommit, value);
   }
 }
