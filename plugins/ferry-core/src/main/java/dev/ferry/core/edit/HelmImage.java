@@ -52,8 +52,36 @@ public record HelmImage(YamlPath key, ShaForm sha) implements ImageTarget {
     /** {@code @sha256:{{ .sha }}}: the value is bare hex (kube-prometheus-stack, grafana). */
     HEX,
     /** {@code @{{ .sha }}}: the value carries {@code sha256:} (kube-state-metrics). */
-    PREFIXED
+    PREFIXED;
+
+    /**
+     * How a chart's templates append a {@code sha} value: {@code @sha256:{{ ...sha }}} is bare hex,
+     * {@code @{{ ...sha }}} carries the prefix; null when the templates do not say (or disagree).
+     */
+    public static ShaForm of(java.nio.file.Path chartDir) {
+      java.nio.file.Path templates = chartDir.resolve("templates");
+      if (!java.nio.file.Files.isDirectory(templates)) {
+        return null;
+      }
+      boolean hex = false;
+      boolean prefixed = false;
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(templates, 4)) {
+        for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).limit(500).toList()) {
+          String text = java.nio.file.Files.readString(f);
+          hex |= HEX_TEMPLATE.matcher(text).find();
+          prefixed |= PREFIXED_TEMPLATE.matcher(text).find();
+        }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        return null;
+      }
+      return hex == prefixed ? null : hex ? HEX : PREFIXED;
+    }
   }
+
+  private static final java.util.regex.Pattern HEX_TEMPLATE =
+      java.util.regex.Pattern.compile("@sha256:\\{\\{-?\\s*[^}]*\\.sha\\b");
+  private static final java.util.regex.Pattern PREFIXED_TEMPLATE =
+      java.util.regex.Pattern.compile("@\\{\\{-?\\s*[^}]*\\.sha\\b");
 
   /** Keys that are part of an image layout rather than other images beside it. */
   private static final Set<String> IMAGE_KEYS = Set.of("registry", "repository", "image", "hub", "tag", "digest",
