@@ -90,7 +90,11 @@ final class EditProof {
         try {
           String renderedAfter = renderer.render(RenderUnit.forTarget(first.config(), after, first.service(),
               env.name()).get());
-          new RenderProof().check(renderedBefore, renderedAfter, promoted, edited);
+          if (!new RenderProof().check(renderedBefore, renderedAfter, promoted, edited)) {
+            listener.on(FerryEvent.warn("render", "no container of " + first.config().path() + " runs "
+                + String.join(", ", promoted.stream().map(ImageRef::toString).toList())
+                + ": its render does not prove the edit"));
+          }
         } catch (FerryException e) {
           refusals.add(e.getMessage());
         }

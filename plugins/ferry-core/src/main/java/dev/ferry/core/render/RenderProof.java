@@ -45,9 +45,11 @@ public final class RenderProof {
    * @param after the render after it
    * @param promoted the images the edit promotes
    * @param edited what was edited, for messages: the file and the key
+   * @return false when the render holds no container of a promoted repository before or after and
+   *     the edit changed no container: this render cannot prove the edit (the caller says so)
    * @throws RefusedException naming the edit and what rendered, when the proof fails
    */
-  public void check(String before, String after, Set<ImageRef> promoted, String edited) {
+  public boolean check(String before, String after, Set<ImageRef> promoted, String edited) {
     List<Container> old = containers(before, "before");
     List<Container> now = containers(after, "after");
     Map<String, Integer> left = new HashMap<>();
@@ -71,9 +73,14 @@ public final class RenderProof {
         problems.add(c.where() + " renders '" + c.image() + "', which is not " + describe(promoted));
       }
     }
+    boolean changed = !problems.isEmpty() || now.size() != old.size() || left.values().stream().anyMatch(n -> n > 0);
+    boolean proven = true;
     for (ImageRef p : promoted) {
       List<Container> same = now.stream().filter(c -> sameRepository(c.image(), p)).toList();
-      if (same.isEmpty()) {
+      if (same.isEmpty() && !changed && old.stream().noneMatch(c -> sameRepository(c.image(), p))) {
+        // this render never ran the image (a component or base used elsewhere): it cannot prove the edit
+        proven = false;
+      } else if (same.isEmpty()) {
         Set<String> images = new LinkedHashSet<>();
         now.forEach(c -> images.add(c.image()));
         problems.add("no container runs " + p + " (the render has " + (images.isEmpty() ? "no container images"
@@ -93,6 +100,7 @@ public final class RenderProof {
           "the chart reads the image from other keys than the ones Ferry set: name them with --key (or 'key:' on"
               + " the target), or set them by hand once; nothing was written", null);
     }
+    return proven;
   }
 
   /**
@@ -113,8 +121,10 @@ public final class RenderProof {
     try {
       copy = Files.createTempFile("ferry-values", ".yaml");
       Files.writeString(copy, after, StandardCharsets.UTF_8);
-      new RenderProof().check(before, renderer.render(new RenderUnit.Helm(chartDir, copy, "release", null)), promoted,
-          edited);
+      if (!new RenderProof().check(before, renderer.render(new RenderUnit.Helm(chartDir, copy, "release", null)),
+          promoted, edited)) {
+        warn.accept("no container of " + chartDir + " runs " + describe(promoted) + ": the render does not prove the edit");
+      }
     } catch (IOException e) {
       throw new ExternalException("cannot write a temporary values file: " + e.getMessage(), e);
     } finally {
@@ -141,7 +151,9 @@ public final class RenderProof {
     boolean proven = false;
     try {
       dev.ferry.core.edit.AtomicFile.writeIfChanged(file, before, after);
-      new RenderProof().check(renderedBefore, renderer.render(new RenderUnit.Kustomize(dir)), promoted, edited);
+      if (!new RenderProof().check(renderedBefore, renderer.render(new RenderUnit.Kustomize(dir)), promoted, edited)) {
+        warn.accept("no container of " + dir + " runs " + describe(promoted) + ": the render does not prove the edit");
+      }
       proven = true;
     } finally {
       if (!proven) {
