@@ -163,7 +163,7 @@ public final class Console implements FerryListener {
     err.flush();
     if (json) {
       ObjectNode root = Json.MAPPER.createObjectNode();
-      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 1);
+      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 3);
       out.println(toJson(root));
       out.flush();
     }

@@ -132,8 +132,9 @@ public final class Main implements Runnable {
       console.error(fe, console.debug());
       return fe.exitCode();
     }
+    // never 1: a CI job reads 1 as "refused on its merits" (blocking vulnerabilities, a failed gate)
     console.internalError(e);
-    return 1;
+    return 3;
   }
 
   /** Prints {@code ferry <version>}. */

@@ -98,6 +98,11 @@ public final class Promoter implements AutoCloseable {
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
     List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
+    List<String> unproven = new EditProof(listener).check(repo, head, env, targets, files, images);
+    if (!unproven.isEmpty()) {
+      refusals = new ArrayList<>(refusals);
+      refusals.addAll(unproven);
+    }
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
     if (render != null && !render.onlyImages()) {
       refusals = new ArrayList<>(refusals);
