@@ -11,6 +11,8 @@ public final class Trailers {
   public static final String SOURCE = "Ferry-Source";
   public static final String PROMOTED_BY = "Ferry-Promoted-By";
   public static final String APPROVED_BY = "Ferry-Approved-By";
+  /** Where the approval came from, e.g. {@code pull-request-review}: an approving review read from the forge's API. */
+  public static final String APPROVAL_SOURCE = "Ferry-Approval-Source";
 
   private Trailers() {
   }
