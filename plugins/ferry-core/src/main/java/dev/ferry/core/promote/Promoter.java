@@ -7,6 +7,9 @@ import dev.ferry.core.RefusedException;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.PromotionMode;
+import dev.ferry.core.config.PullRequestConfig;
+import dev.ferry.core.forge.PromotionText;
+import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.gate.Gates;
 import dev.ferry.core.git.ChangeSet;
@@ -52,6 +55,8 @@ public final class Promoter implements AutoCloseable {
   private final FerryListener listener;
   private final EnvRepos repos;
   private final Map<String, History> histories = new LinkedHashMap<>();
+  private final Map<String, PromotionText> pullRequestTexts = new LinkedHashMap<>();
+  private Sleeper forgeSleeper = Sleeper.SYSTEM;
 
   public Promoter(FerryConfig config, PromoterContext context) {
     this.config = config;
@@ -84,7 +89,8 @@ public final class Promoter implements AutoCloseable {
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
-    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
+    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf,
+        reviewIsApproval(env, request));
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
     if (render != null && !render.onlyImages()) {
       refusals = new ArrayList<>(refusals);
@@ -147,8 +153,35 @@ public final class Promoter implements AutoCloseable {
         + (pr ? " on branch " + branch : "") + ")"));
     Map<String, String> images = new LinkedHashMap<>();
     plan.images().forEach((s, i) -> images.put(s, i.toString()));
+    PullRequestInfo pull = null;
+    Optional<PullRequestConfig> forge = config.repoOf(env.name()).pullRequests();
+    if (pr && forge.isPresent() && !(pushed.noop() && pushed.commit().equals(plan.base()))) {
+      // the branch is pushed: open its pull request, or update the one a retried pipeline opened
+      PromotionText text = PullRequestStep.text(env, id, subject, plan, trailers, request.source(), this::historyOf,
+          reviewIsApproval(env, request));
+      pullRequestTexts.put(id, text);
+      pull = PullRequestStep.publish(forge.get(), PullRequestStep.forgeContext(context, forgeSleeper,
+          PullRequestStep.PUBLISH_BUDGET), text, branch, repo.branch(), env, PullRequestStep.commitTime(repo, pushed.commit()));
+    }
     return new PromotionResult(id, env.name(), env.repo(), pushed.commit(), pushed.noop(),
-        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts());
+        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts(), pull);
+  }
+
+  /** In pull-request mode with a forge, the approving review is the approval, unless the request names one. */
+  private boolean reviewIsApproval(EnvironmentConfig env, PromotionRequest request) {
+    return (request.pullRequest() || env.mode() == PromotionMode.PULL_REQUEST)
+        && config.repoOf(env.name()).pullRequests().isPresent();
+  }
+
+  /** What the pull request of promotion {@code id} said when this promoter opened or updated it. */
+  Optional<PromotionText> pullRequestText(String id) {
+    return Optional.ofNullable(pullRequestTexts.get(id));
+  }
+
+  /** How forge calls wait out rate limits; tests pass one that does not sleep. */
+  public Promoter forgeSleeper(Sleeper sleeper) {
+    this.forgeSleeper = sleeper;
+    return this;
   }
 
   /**
