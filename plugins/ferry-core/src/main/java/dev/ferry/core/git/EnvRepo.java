@@ -345,9 +345,12 @@ public final class EnvRepo implements AutoCloseable {
           continue;
         }
         String msg = c.getFullMessage();
+        // a merge commit (a pull request merged with one) carries the promotion in its second parent
+        List<Trailer> merged = c.getParentCount() > 1
+            ? Trailers.parse(rw.parseCommit(c.getParent(1)).getFullMessage()) : List.of();
         (isRecent ? recent : kept).add(new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
             Instant.ofEpochSecond(c.getCommitTime()), c.getAuthorIdent().getName(), c.getShortMessage(),
-            msg, Trailers.parse(msg), noteText(reader, notes, c)));
+            msg, Trailers.parse(msg), noteText(reader, notes, c), merged));
       }
       return new Log(recent, kept);
     } catch (IOException e) {

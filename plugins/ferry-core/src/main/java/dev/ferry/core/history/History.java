@@ -74,7 +74,13 @@ public final class History {
     return message.contains(Trailers.KIND + ": " + PromotionRecord.ROLLBACK);
   }
 
-  static Optional<PromotionRecord> promotionOf(CommitInfo c) {
+  static Optional<PromotionRecord> promotionOf(CommitInfo merge) {
+    // a pull request merged with a merge commit: the promotion is its second parent, recorded at
+    // the merge (where it landed on the branch; its first parent is what came before)
+    CommitInfo c = merge.trailer(Trailers.ENVIRONMENT).isEmpty() && !merge.mergedTrailers().isEmpty()
+        ? new CommitInfo(merge.id(), merge.parent(), merge.time(), merge.authorName(), merge.subject(), merge.message(),
+            merge.mergedTrailers(), merge.note())
+        : merge;
     Optional<String> env = c.trailer(Trailers.ENVIRONMENT);
     if (env.isEmpty()) {
       return Optional.empty();
