@@ -82,11 +82,14 @@ final class PullRequestStep {
     return new PromotionPullRequests.Approval(env.approvalRequired(), env.approvers(), lastPush);
   }
 
-  /** When a commit of the mirror was made: the time of the last push to its pull-request branch. */
+  /**
+   * When Ferry made a commit of the mirror (its author time, from the promoter's clock): the time of
+   * the last push to its pull-request branch.
+   */
   static Instant commitTime(EnvRepo repo, String commit) {
     try (Repository r = new FileRepositoryBuilder().setGitDir(repo.mirror().toFile()).setBare().build();
         RevWalk rw = new RevWalk(r)) {
-      return Instant.ofEpochSecond(rw.parseCommit(ObjectId.fromString(commit)).getCommitTime());
+      return rw.parseCommit(ObjectId.fromString(commit)).getAuthorIdent().getWhenAsInstant();
     } catch (IOException | IllegalArgumentException e) {
       // unknown here: count no review given before now
       return Instant.now();

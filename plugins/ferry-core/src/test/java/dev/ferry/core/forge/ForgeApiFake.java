@@ -73,7 +73,12 @@ abstract class ForgeApiFake implements AutoCloseable {
   private final List<Map<String, String>> limitedHeaders = new ArrayList<>();
   /** Approvals the forge's branch protection requires before it merges (auto-merge waits for them). */
   int requiredApprovals;
-  Instant now = Instant.parse("2026-12-01T10:00:00Z");
+  /** The forge's clock: the scenario's, so that review times compare with push times. */
+  java.util.function.Supplier<Instant> clock = () -> Instant.parse("2026-12-01T10:00:00Z");
+
+  Instant now() {
+    return clock.get();
+  }
 
   ForgeApiFake(Path bare, Path scratch, String expectedAuthorization) throws IOException {
     this.bare = bare;
@@ -226,7 +231,7 @@ abstract class ForgeApiFake implements AutoCloseable {
   /** A person approves on the forge, on the branch's current head. */
   synchronized void approve(int number, String user) {
     Pull p = pulls.get(number);
-    p.reviews.add(new FakeReview(user, true, now, headSha(p.head)));
+    p.reviews.add(new FakeReview(user, true, now(), headSha(p.head)));
   }
 
   /** A person closes it without merging. */
@@ -267,6 +272,25 @@ abstract class ForgeApiFake implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A merge asked through the API: when the forge's rules allow, merged now ("merged"); when not
+   * and {@code auto}, kept for later ("scheduled"); else "refused"; "moved" when {@code sha} is not the head.
+   */
+  synchronized String mergeRequest(Pull p, String method, String title, String message, String sha, boolean auto) {
+    if (sha != null && !sha.isEmpty() && !sha.equals(headSha(p.head))) {
+      return "moved";
+    }
+    if (p.open && approvals(p) >= requiredApprovals && !conflicts(p)) {
+      merge(p, method, title, message, "ferry-bot");
+      return "merged";
+    }
+    if (p.open && auto) {
+      p.autoMerge = new String[] {method, title, message};
+      return "scheduled";
+    }
+    return "refused";
   }
 
   /** A person presses the merge button: the forge builds the message from the title and description. */

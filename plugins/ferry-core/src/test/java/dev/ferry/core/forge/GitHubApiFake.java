@@ -104,7 +104,7 @@ final class GitHubApiFake extends ForgeApiFake {
         return null;
       }
       answer.status = 201;
-      return Map.of("token", installationToken, "expires_at", now.plusSeconds(3600).toString());
+      return Map.of("token", installationToken, "expires_at", now().plusSeconds(3600).toString());
     }
     if (path.equals("/graphql") && method.equals("POST")) {
       return graphql(body);
@@ -252,7 +252,7 @@ final class GitHubApiFake extends ForgeApiFake {
     out.put("head", Map.of("ref", p.head, "sha", headSha(p.head)));
     out.put("base", Map.of("ref", p.base));
     out.put("merged", p.merged);
-    out.put("merged_at", p.merged ? now.toString() : null);
+    out.put("merged_at", p.merged ? now().toString() : null);
     out.put("merge_commit_sha", p.mergeCommit);
     out.put("merged_by", p.merged ? Map.of("login", p.closedBy) : null);
     boolean conflicts = p.open && conflicts(p);
