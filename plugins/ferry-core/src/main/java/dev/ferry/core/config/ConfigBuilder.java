@@ -144,11 +144,19 @@ final class ConfigBuilder {
         duration(text(value, "soak"), Duration.ZERO),
         gates,
         duration(text(value, "gateTimeout"), EnvironmentConfig.DEFAULT_GATE_TIMEOUT),
-        "auto".equals(text(value, "rollback")) ? RollbackMode.AUTO : RollbackMode.MANUAL,
+        rollbackWhen(NodeReader.value(value, "rollback")),
         "required".equals(text(value, "approval")),
         approvers,
         "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
-        reader.at(key));
+        reader.at(key),
+        "pull-request".equals(text(NodeReader.value(value, "rollback"), "mode")) ? PromotionMode.PULL_REQUEST
+            : PromotionMode.DIRECT);
+  }
+
+  /** {@code rollback: auto} or {@code rollback: {auto: true, mode: ...}}. */
+  private static RollbackMode rollbackWhen(Node rollback) {
+    boolean auto = rollback instanceof MappingNode ? "true".equals(text(rollback, "auto")) : "auto".equals(text(rollback));
+    return auto ? RollbackMode.AUTO : RollbackMode.MANUAL;
   }
 
   private static Duration duration(String text, Duration fallback) {

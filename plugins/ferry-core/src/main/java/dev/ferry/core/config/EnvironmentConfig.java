@@ -31,10 +31,20 @@ import java.util.Optional;
  * @param approvers who may approve; empty means anyone the CI system allows
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
+ * @param rollbackMode how a rollback is written ({@code rollback: {mode: ...}}): pushed to the branch
+ *     (direct, the default) or as a pull request with auto-merge, its block recorded once it lands
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
-    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location,
+    PromotionMode rollbackMode) {
+
+  public EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
+      Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
+      boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, mode,
+        location, PromotionMode.DIRECT);
+  }
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
 

@@ -392,7 +392,14 @@ final class Validator {
     if (gates != null) {
       gates(where, gates);
     }
-    oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    Node rollback = keys.get("rollback");
+    if (rollback instanceof MappingNode) {
+      Map<String, Node> rollbackKeys = mapping(rollback, "rollback of " + where, List.of("auto", "mode"));
+      bool(rollbackKeys, "auto", "rollback of " + where);
+      oneOf(rollbackKeys, "mode", "rollback of " + where, List.of("direct", "pull-request"));
+    } else {
+      oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    }
     oneOf(keys, "approval", where, List.of("required", "none"));
     oneOf(keys, "mode", where, List.of("direct", "pull-request"));
     Node approvers = keys.get("approvers");

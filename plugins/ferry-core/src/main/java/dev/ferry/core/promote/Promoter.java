@@ -243,7 +243,19 @@ public final class Promoter implements AutoCloseable {
     String body = "Blocked " + current + " in " + environment + ": " + why + "\nRolls back " + bad.commit() + ".";
     ChangeSet changeSet = new ChangeSet(changes, "Roll back " + service + " in " + environment + " to "
         + previous, body, trailers, Evidence.EMPTY.withBlock(block).toJson());
-    PushResult pushed = repo.commit(changeSet, author());
+    PushResult pushed;
+    Optional<PullRequestConfig> forge = config.repoOf(environment).pullRequests();
+    if (env.rollbackMode() == PromotionMode.PULL_REQUEST) {
+      if (forge.isEmpty()) {
+        throw new InputException("'" + environment + "' rolls back with pull requests (rollback: {mode: pull-request})"
+            + " but its repository '" + env.repo() + "' has no pullRequests", env.location(),
+            "add pullRequests under repos." + env.repo() + ", or use rollback: {mode: direct}", null);
+      }
+      // under branch protection: the revert goes as a pull request, and the block only once it landed
+      pushed = PullRequestStep.rollBack(this, repo, env, forge.get(), id, changeSet, block, author(), forgeSleeper);
+    } else {
+      pushed = repo.commit(changeSet, author());
+    }
     forget(env);
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));

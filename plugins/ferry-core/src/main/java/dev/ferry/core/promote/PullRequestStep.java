@@ -8,7 +8,13 @@ import dev.ferry.core.forge.Forges;
 import dev.ferry.core.forge.PromotionPullRequests;
 import dev.ferry.core.forge.PromotionText;
 import dev.ferry.core.gate.Sleeper;
+import dev.ferry.core.git.ChangeSet;
 import dev.ferry.core.git.EnvRepo;
+import dev.ferry.core.git.PushResult;
+import dev.ferry.core.history.BlockRecord;
+import dev.ferry.core.history.Evidence;
+import dev.ferry.core.history.Trailers;
+import org.eclipse.jgit.lib.PersonIdent;
 import dev.ferry.core.git.Trailer;
 import dev.ferry.core.history.History;
 import dev.ferry.core.image.ImageRef;
@@ -76,6 +82,44 @@ final class PullRequestStep {
     PromotionPullRequests.Published p = prs.publish(text, head, base, approval(env, lastPush));
     return new PullRequestInfo(p.pullRequest().number(), p.pullRequest().url(), p.opened(),
         p.superseded().stream().map(dev.ferry.core.forge.PullRequest::number).toList(), p.approvedBy().orElse(null));
+  }
+
+  /** How long a rollback in pull-request mode waits for its pull request to land. */
+  static final Duration ROLLBACK_WAIT = Duration.ofMinutes(30);
+
+  /**
+   * A rollback under branch protection: the revert pushed to {@code ferry/<env>/<id>}, opened with
+   * the label {@code rollback} and auto-merge, waited for; the block is written onto the commit that
+   * landed, so a version is blocked only when its rollback is in.
+   */
+  static PushResult rollBack(Promoter promoter, EnvRepo repo, EnvironmentConfig env, PullRequestConfig config,
+      String id, ChangeSet changes, BlockRecord block, PersonIdent author, Sleeper sleeper) {
+    String branch = "ferry/" + env.name() + "/" + id;
+    PushResult pushed = repo.pushBranch(branch, new ChangeSet(changes.changes(), changes.subject(), changes.body(),
+        changes.trailers(), null), author);
+    List<String> labels = new ArrayList<>(config.labels());
+    if (!labels.contains("rollback")) {
+      labels.add("rollback");
+    }
+    PullRequestConfig rollbackConfig = new PullRequestConfig(config.provider(), config.api(), config.repository(),
+        config.tokenEnv(), config.app(), true, config.mergeMethod(), labels, config.reviewers(), config.location());
+    ForgeContext context = forgeContext(promoter.context(), sleeper, ROLLBACK_WAIT.plusMinutes(1));
+    PromotionPullRequests prs = new PromotionPullRequests(Forges.open(rollbackConfig, context), rollbackConfig, context);
+    PromotionText text = new PromotionText(env.name(), id, changes.subject(),
+        Map.of(block.service(), changes.trailers().stream().filter(t -> t.key().equals(Trailers.IMAGE))
+            .map(Trailer::value).findFirst().orElse("")),
+        Map.of(), null, List.of(changes.body().replace('\n', ' ')), null, changes.trailers());
+    PromotionPullRequests.Approval none = new PromotionPullRequests.Approval(false, List.of(), Instant.EPOCH);
+    PromotionPullRequests.Published published = prs.publish(text, branch, repo.branch(), none);
+    PromotionPullRequests.Merged merged = prs.await(published.pullRequest(), text, none, ROLLBACK_WAIT, () -> {
+      repo.fetch();
+      return commitTime(repo, repo.pushBranch(branch, new ChangeSet(changes.changes(), changes.subject(), changes.body(),
+          changes.trailers(), null), author).commit());
+    });
+    repo.fetch();
+    String landed = merged.commit() != null ? merged.commit() : repo.head();
+    repo.updateNotes(Map.of(landed, old -> Evidence.parse(old).withBlock(block).toJson()));
+    return new PushResult(landed, pushed.previousHead(), false, pushed.attempts(), pushed.changedPaths());
   }
 
   static PromotionPullRequests.Approval approval(EnvironmentConfig env, Instant lastPush) {

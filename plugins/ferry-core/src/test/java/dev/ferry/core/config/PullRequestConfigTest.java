@@ -110,6 +110,27 @@ class PullRequestConfigTest {
   }
 
   @Test
+  void rollbackTakesAModeAndKeepsTheScalarForm() throws Exception {
+    String mapping = config("provider: github\ntokenEnv: T").replace("    mode: pull-request\n",
+        "    mode: pull-request\n    rollback: {auto: true, mode: pull-request}\n");
+    EnvironmentConfig prod = ConfigLoader.parse("ferry.yaml", mapping, Path.of("/work")).environment("prod");
+    assertThat(prod.rollback()).isEqualTo(RollbackMode.AUTO);
+    assertThat(prod.rollbackMode()).isEqualTo(PromotionMode.PULL_REQUEST);
+    assertThat(ConfigSchemaTest.validate(mapping)).isEmpty();
+
+    String scalar = mapping.replace("rollback: {auto: true, mode: pull-request}", "rollback: auto");
+    EnvironmentConfig plain = ConfigLoader.parse("ferry.yaml", scalar, Path.of("/work")).environment("prod");
+    assertThat(plain.rollback()).isEqualTo(RollbackMode.AUTO);
+    assertThat(plain.rollbackMode()).isEqualTo(PromotionMode.DIRECT);
+
+    String wrong = mapping.replace("rollback: {auto: true, mode: pull-request}", "rollback: {auto: yes, mode: pr}");
+    assertThat(ConfigLoader.problems("ferry.yaml", wrong)).map(ConfigProblem::toString).containsExactly(
+        "ferry.yaml:14:22: 'auto' in rollback of environment 'prod' must be true or false, not 'yes'",
+        "ferry.yaml:14:33: 'mode' in rollback of environment 'prod' must be one of direct, pull-request, not 'pr'");
+    assertThat(ConfigSchemaTest.validate(wrong)).isNotEmpty();
+  }
+
+  @Test
   void theSchemaAcceptsWhatTheLoaderAccepts() throws Exception {
     String text = config("provider: gitea\napi: https://gitea.example.com/api/v1\ntokenEnv: GITEA_TOKEN\n"
         + "autoMerge: true\nmergeMethod: rebase\nlabels: [promotion]");

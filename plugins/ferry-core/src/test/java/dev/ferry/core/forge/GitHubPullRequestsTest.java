@@ -216,6 +216,43 @@ class GitHubPullRequestsTest {
   }
 
   @Test
+  void aRollbackUnderBranchProtectionGoesAsAPullRequestAndBlocksOnlyOnceItLanded() throws Exception {
+    String cfg = config("", "rollback: {auto: true, mode: pull-request}");
+    try (Promoter p = s.promoter(cfg, ENV)) {
+      p.promote(ForgeScenario.web("1.4.2", ForgeScenario.D1));
+      github.mergeAs(1, "squash", "alice");
+    }
+    github.requiredApprovals = 1;
+    List<String> notesBeforeLanding = new java.util.ArrayList<>();
+    try (Promoter p = s.promoter(cfg, ENV)) {
+      p.forgeSleeper(s.sleeper(List.of(() -> {
+        notesBeforeLanding.add(gitQuiet("for-each-ref", "refs/notes/ferry"));
+        github.approve(2, "alice");
+      })));
+      var rollback = p.rollback("prod", "web", "error rate 12%", "ci-bot");
+      assertThat(rollback.commit()).isEqualTo(s.git("rev-parse", "main").trim());
+      assertThat(p.historyOf("prod").activeBlock("prod", "web",
+          dev.ferry.core.image.ImageRef.parse(ForgeScenario.WEB + ":1.4.2@" + ForgeScenario.D1))).isPresent();
+    }
+    GitHubApiFake.Pull pr = github.pulls.get(2);
+    assertThat(pr.head).startsWith("ferry/prod/");
+    assertThat(pr.labels).containsExactly("promotion", "rollback");
+    assertThat(pr.merged).isTrue();
+    assertThat(github.callLines()).contains("POST /graphql");
+    assertThat(notesBeforeLanding).containsExactly("");
+    assertThat(s.git("notes", "--ref=ferry", "show", "main")).contains("error rate 12%");
+    assertThat(s.git("show", "main:envs/prod/web/values.yaml")).contains("tag: \"1.0.0\"");
+  }
+
+  private String gitQuiet(String... args) {
+    try {
+      return s.git(args).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aPullRequestClosedWithoutMergingIsExitOneNamingWhoClosedIt() throws Exception {
     try (Promoter p = s.promoter(config("", ""), ENV)) {
       PromotionResult r = p.promote(ForgeScenario.web("1.4.2", ForgeScenario.D1));
