@@ -81,11 +81,13 @@ public final class PromoteCommand implements Callable<Integer> {
   }
 
   private int promoteAndWait(Console console, Promoter promoter, PromotionRequest request, Duration limit) {
+    PullRequestWait waiting = new PullRequestWait(promoter, Sleeper.SYSTEM);
+    waiting.check(request);
     PromotionResult result = promoter.promote(request);
     if (result.pullRequest() != null) {
       console.say("ferry: pull request " + result.pullRequest().url() + "; waiting up to " + wait + " for its merge");
     }
-    PullRequestWait.Merged merged = new PullRequestWait(promoter, Sleeper.SYSTEM).await(request, result, limit);
+    PullRequestWait.Merged merged = waiting.await(request, result, limit);
     Map<String, Object> out = json(result, null);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("commit", merged.commit());

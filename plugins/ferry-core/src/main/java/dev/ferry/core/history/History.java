@@ -12,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The record of an environment repository, read from its first-parent history: promotions from
- * commit trailers, verifications and blocks from the notes. Git is the only state; this is a view.
+ * commit trailers (a merge commit without its own, from the commit it merged in: a pull request
+ * merged with a merge commit; a squash carries them in its message), verifications and blocks from the notes. Git is the only state; this is a view.
  * Promotions and verifications come from a window of recent commits; blocks also from the rollback
  * commits further back, so that a version blocked long ago stays out until it is released.
  *

@@ -41,6 +41,25 @@ public final class PullRequestWait {
   }
 
   /**
+   * Refuses, before anything is written, a wait that cannot happen: the environment's repository
+   * has no {@code pullRequests}, or the promotion does not go as a pull request.
+   *
+   * @throws InputException naming what to configure (exit 2)
+   */
+  public void check(PromotionRequest request) {
+    EnvironmentConfig env = promoter.config().environment(request.environment());
+    if (promoter.config().repoOf(env.name()).pullRequests().isEmpty()) {
+      throw new InputException("--wait waits for a pull request, but the repository '" + env.repo() + "' of '"
+          + env.name() + "' has no pullRequests", env.location(),
+          "add pullRequests under repos." + env.repo() + " (provider, tokenEnv), or drop --wait", null);
+    }
+    if (!request.pullRequest() && env.mode() != dev.ferry.core.config.PromotionMode.PULL_REQUEST) {
+      throw new InputException("--wait waits for a pull request, but '" + env.name() + "' is in mode: direct",
+          env.location(), "pass --pr, or set mode: pull-request", null);
+    }
+  }
+
+  /**
    * @throws dev.ferry.core.RefusedException when it was closed without merging (exit 1)
    * @throws dev.ferry.core.ExternalException when {@code limit} passed first (exit 3); it stays open
    */
