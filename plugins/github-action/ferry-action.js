@@ -12,6 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const os = require('os');
 const http = require('http');
 const https = require('https');
 const { spawnSync } = require('child_process');
@@ -376,6 +377,25 @@ function javaExecutable() {
   return 'java';
 }
 
+/**
+ * The signing-key input (a secret) goes to ferry as a file, never as an argument or in the
+ * environment: a folder only this user can enter, a file only this user can read, removed when
+ * ferry is done; FERRY_SIGNING_KEY_FILE names it (git.signing.keyFileEnv in ferry.yaml).
+ * Returns the child's environment, without the key's text, and the clean-up.
+ */
+function signingKeyFile(env) {
+  const childEnv = { ...env };
+  delete childEnv.FERRY_INPUT_SIGNING_KEY;
+  const key = env.FERRY_INPUT_SIGNING_KEY || '';
+  if (key.trim() === '') return { env: childEnv, remove: () => {} };
+  const dir = fs.mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), 'ferry-signing-'));
+  fs.chmodSync(dir, 0o700);
+  const file = path.join(dir, 'signing-key');
+  fs.writeFileSync(file, key.endsWith('\n') ? key : key + '\n', { mode: 0o600, flag: 'wx' });
+  childEnv.FERRY_SIGNING_KEY_FILE = file;
+  return { env: childEnv, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 async function run() {
   let approved;
   try {
@@ -401,11 +421,24 @@ async function run() {
     return 2;
   }
   const argv = [...JVM_OPTIONS, '-jar', jar, ...args, '--json'];
-  const child = spawnSync(javaExecutable(), argv, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-    encoding: 'utf8',
-  });
+  let signing;
+  try {
+    signing = signingKeyFile(process.env);
+  } catch (e) {
+    annotate('error', `cannot write the signing key to a private temporary file: ${e.code || 'error'}`, { title: 'ferry action' });
+    return 3;
+  }
+  let child;
+  try {
+    child = spawnSync(javaExecutable(), argv, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      env: signing.env,
+    });
+  } finally {
+    signing.remove();
+  }
   if (child.error) {
     annotate('error', `cannot run java: ${child.error.message}`, { title: 'ferry action' });
     return 3;
@@ -491,4 +524,4 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
-module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty };
+module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, signingKeyFile };

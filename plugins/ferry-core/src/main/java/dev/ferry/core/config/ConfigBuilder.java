@@ -44,7 +44,24 @@ final class ConfigBuilder {
     GitAuthor gitAuthor = author == null ? GitAuthor.DEFAULT
         : new GitAuthor(text(author, "name"), text(author, "email"));
     return new FerryConfig(file, repos, registries, services, environments, gitAuthor,
-        metrics(NodeReader.value(root, "metrics")), notifications(NodeReader.value(root, "notifications")));
+        metrics(NodeReader.value(root, "metrics")), notifications(NodeReader.value(root, "notifications")),
+        signing(NodeReader.value(NodeReader.value(root, "git"), "signing")),
+        trust(NodeReader.value(NodeReader.value(root, "git"), "trust")));
+  }
+
+  private SigningConfig signing(Node node) {
+    if (node == null) {
+      return null;
+    }
+    return new SigningConfig(SigningConfig.Format.of(text(node, "format")), localFile(text(node, "keyFile")),
+        text(node, "keyFileEnv"), text(node, "keyEnv"), text(node, "passphraseEnv"), reader.at(node));
+  }
+
+  private TrustConfig trust(Node node) {
+    if (node == null) {
+      return null;
+    }
+    return new TrustConfig(localFile(text(node, "allowedSigners")), localFile(text(node, "keyring")), reader.at(node));
   }
 
   private interface Entry {

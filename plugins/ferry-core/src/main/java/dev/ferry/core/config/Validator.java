@@ -42,7 +42,10 @@ final class Validator {
       "gateTimeout", "rollback", "approval", "approvers", "mode");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
-  static final List<String> GIT_KEYS = List.of("author");
+  static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
+  static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
+  static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
+  static final List<String> TRUST_KEYS = List.of("allowedSigners", "keyring");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
   static final List<String> METRICS_KEYS = List.of("since", "targets");
   static final List<String> METRICS_TARGET_KEYS = List.of("timeToRestore", "leadTime", "changeFailureRate",
@@ -107,6 +110,12 @@ final class Validator {
           requiredText(gitKeys.get("author"), author, "email", "git.author");
         }
       }
+      if (gitKeys != null && gitKeys.get("signing") != null) {
+        signing(gitKeys.get("signing"));
+      }
+      if (gitKeys != null && gitKeys.get("trust") != null) {
+        trust(gitKeys.get("trust"));
+      }
     }
     if (top.get("metrics") != null) {
       metrics(top.get("metrics"));
@@ -118,6 +127,41 @@ final class Validator {
     problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
         .thenComparingInt(p -> p.location().column()));
     return problems;
+  }
+
+  private void signing(Node node) {
+    String where = "git.signing";
+    Map<String, Node> keys = mapping(node, where, SIGNING_KEYS);
+    if (keys == null) {
+      return;
+    }
+    if (!keys.containsKey("format")) {
+      problem(node, "missing key 'format' in " + where + " (one of " + String.join(", ", SIGNING_FORMATS) + ")");
+    } else {
+      oneOf(keys, "format", where, SIGNING_FORMATS);
+    }
+    optionalText(keys, "keyFile", where);
+    envVar(keys, "keyFileEnv", where);
+    envVar(keys, "keyEnv", where);
+    envVar(keys, "passphraseEnv", where);
+    if (java.util.stream.Stream.of("keyFile", "keyFileEnv", "keyEnv").filter(keys::containsKey).count() != 1) {
+      problem(node, where + " needs exactly one of keyFile (a private key file), keyFileEnv (a variable holding"
+          + " the key file's path) and keyEnv (a variable holding the key's text)");
+    }
+  }
+
+  private void trust(Node node) {
+    String where = "git.trust";
+    Map<String, Node> keys = mapping(node, where, TRUST_KEYS);
+    if (keys == null) {
+      return;
+    }
+    optionalText(keys, "allowedSigners", where);
+    optionalText(keys, "keyring", where);
+    if (keys.isEmpty()) {
+      problem(node, where + " needs allowedSigners (an ssh allowed-signers file), keyring (OpenPGP public"
+          + " keys) or both");
+    }
   }
 
   private interface EntryCheck {

@@ -2,6 +2,7 @@ package dev.ferry.core.history;
 
 import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class History {
   private final List<VerificationRecord> verifications = new ArrayList<>();
   private final List<BlockEntry> blocks = new ArrayList<>();
   private final List<String> unreadableNotes = new ArrayList<>();
+  private final List<UntrustedRecord> untrusted = new ArrayList<>();
 
   /** A block together with the commit whose note holds it (where a release is recorded). */
   public record BlockEntry(String commit, BlockRecord block) {
@@ -68,6 +70,21 @@ public final class History {
    */
   public static History of(List<CommitInfo> recent, List<CommitInfo> older) {
     return new History(recent, older);
+  }
+
+  /**
+   * Like {@link #of(List, List)}, with the commits that looked like records but were not signed by a
+   * trusted key ({@code git.trust}); they were left out of {@code recent} and {@code older} already.
+   */
+  public static History of(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
+    History h = new History(recent, older);
+    h.untrusted.addAll(untrusted);
+    return h;
+  }
+
+  /** Commits with Ferry's trailers or notes that did not count: not signed by a trusted key. */
+  public List<UntrustedRecord> untrusted() {
+    return List.copyOf(untrusted);
   }
 
   /** Whether a commit message is a rollback's, whose note holds a block: a cheap test of the raw text. */

@@ -63,7 +63,7 @@ public final class Promoter implements AutoCloseable {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
-    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock());
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock(), context.env());
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
@@ -300,7 +300,7 @@ public final class Promoter implements AutoCloseable {
     EnvironmentConfig env = config.environment(environment);
     return histories.computeIfAbsent(env.repo(), r -> {
       EnvRepo.Log log = repos.of(env).log(context.historyDepth(), History::mayHoldBlocks);
-      return History.of(log.recent(), log.older());
+      return History.of(log.recent(), log.older(), log.untrusted());
     });
   }
 
