@@ -45,6 +45,8 @@ public final class ConfigOptions {
       console.notificationProblems(notifier::problems);
       context = context.withDeliveries(notifier);
     }
-    return new Promoter(config, context);
+    Promoter promoter = new Promoter(config, context);
+    console.mask(promoter.secrets());
+    return promoter;
   }
 }

@@ -4,6 +4,8 @@ import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.RefusedException;
+import dev.ferry.core.SecretMask;
+import dev.ferry.core.config.ConfiguredSecrets;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.PromotionMode;
@@ -58,12 +60,20 @@ public final class Promoter implements AutoCloseable {
   private final Map<String, History> histories = new LinkedHashMap<>();
   private final Map<String, PromotionText> pullRequestTexts = new LinkedHashMap<>();
   private Sleeper forgeSleeper = Sleeper.SYSTEM;
+  /** The configured secrets: a gate's reason may echo a token, and it goes into notes and messages. */
+  private final SecretMask secrets;
 
   public Promoter(FerryConfig config, PromoterContext context) {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
     this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock(), context.env());
+    this.secrets = ConfiguredSecrets.mask(config, context.env());
+  }
+
+  /** The secrets of this configuration, to mask in everything written. */
+  public SecretMask secrets() {
+    return secrets;
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
@@ -221,7 +231,7 @@ public final class Promoter implements AutoCloseable {
       throw new RefusedException(service + " in '" + environment + "' held " + current + " before its last promotion too:"
           + " nothing to roll back to", "promote the image you want with 'ferry promote'");
     }
-    String why = reason == null || reason.isBlank() ? "rolled back by " + by : reason;
+    String why = secrets.apply(reason == null || reason.isBlank() ? "rolled back by " + by : reason);
     BlockRecord block = new BlockRecord(environment, service, current.toString(), why, context.clock().instant(), by, null);
     String id = promotionId(environment + "/rollback", Map.of(service, current));
     List<Trailer> trailers = new ArrayList<>();
@@ -281,7 +291,7 @@ public final class Promoter implements AutoCloseable {
         new RefusedException(service + " " + image + " is not blocked in '" + environment + "'"));
     BlockRecord.Release release = new BlockRecord.Release(context.clock().instant(), by);
     repos.of(env).updateNotes(Map.of(entry.commit(), old ->
-        Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson()));
+        secrets.apply(Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson())));
     forget(env);
     listener.on(FerryEvent.info("release", "released " + service + " " + entry.block().image() + " in " + environment));
     tell(DeliveryEvent.RELEASED, environment, Map.of(service, entry.block().image()), entry.commit(), null, by, null, null);
