@@ -53,6 +53,15 @@ function ferryArguments(env) {
       }
       requireTarget('to');
       const args = [command, '-c', config, ...services, '--to', target, ...extra];
+      const wait = get('WAIT');
+      if (command === 'promote' && wait && wait !== 'false') {
+        // pull-request mode: wait for the merge; 'true' takes ferry's default, else a duration like 2h
+        if (wait !== 'true' && !/^[0-9][0-9hms]*$/.test(wait)) {
+          throw new InputError(`input wait: '${wait}' is not true or a duration like 30m or 2h`);
+        }
+        args.push('--wait');
+        if (wait !== 'true') args.push(wait);
+      }
       if (command === 'promote' && !extra.includes('--source') && env.GITHUB_RUN_ID) {
         args.push('--source', `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
       }
@@ -207,6 +216,12 @@ function table(header, rows) {
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
 }
 
+/** The pull request's URL from ferry's result, only when it is a plain http(s) URL (it becomes a link). */
+function pullRequestUrl(json) {
+  const url = json && json.pullRequest && typeof json.pullRequest.url === 'string' ? json.pullRequest.url : '';
+  return /^https?:\/\/[^\s<>"'`()[\]]+$/.test(url) ? url : '';
+}
+
 function code(v) {
   return '`' + String(v ?? '').replace(/`/g, "'") + '`';
 }
@@ -279,6 +294,13 @@ function renderSummary(command, args, exitCode, json) {
       if (json.promotionId) facts.push(`promotion ${code(json.promotionId)}`);
       if (facts.length) md += '\n' + facts.join(', ') + '\n';
       if (Array.isArray(json.files) && json.files.length) md += '\nFiles: ' + json.files.map(code).join(', ') + '\n';
+      const pr = pullRequestUrl(json);
+      if (pr) {
+        md += `\nPull request: [#${cell(String(json.pullRequest.number).replace(/[^0-9A-Za-z-]/g, ''))}](${pr})`;
+        if (json.merged) md += `, merged${json.merged.mergedBy ? ' by ' + code(json.merged.mergedBy) : ''}`
+          + `${json.merged.approvedBy ? ', approved by ' + code(json.merged.approvedBy) : ''}`;
+        md += '\n';
+      }
       md += gatesSection(json.verification);
       if (json.verification && Array.isArray(json.verification.rollbacks) && json.verification.rollbacks.length) {
         md += rollbacksSection(json.verification.rollbacks);
@@ -434,9 +456,11 @@ async function run() {
   if (json && !json.error) {
     setOutput('commit', json.commit || '');
     setOutput('promotion-id', json.promotionId || '');
+    setOutput('pull-request-url', pullRequestUrl(json));
   } else {
     setOutput('commit', '');
     setOutput('promotion-id', '');
+    setOutput('pull-request-url', '');
   }
   let md = renderSummary(command, args, exitCode, json);
   if (command === 'promote' && exitCode === 0 && json && json.environment && !json.noop) {

@@ -4,7 +4,10 @@ import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.promote.PromotionRequest;
 import dev.ferry.core.promote.PromotionResult;
 import dev.ferry.core.promote.Promoter;
+import dev.ferry.core.promote.PullRequestWait;
 import dev.ferry.core.promote.Verifier;
+import dev.ferry.core.promote.VerifyResult;
+import java.util.List;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +55,11 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "With --verify: how long the gates may take (default: the environment's gateTimeout).")
   String timeout;
 
+  @Option(names = "--wait", arity = "0..1", paramLabel = "DURATION", fallbackValue = "60m",
+      description = {"Pull-request mode: wait until the pull request is merged (then --verify runs on the merged commit)"
+          + " or closed (exit 1); past DURATION (default 60m) exit 3, the pull request left open."})
+  String wait;
+
   @Override
   public Integer call() {
     Console console = Console.of(spec.commandLine());
@@ -61,6 +69,9 @@ public final class PromoteCommand implements Callable<Integer> {
     try (Promoter promoter = config.promoter(config.load(), !promotion.noResolve, console)) {
       if (dryRun) {
         return PlanCommand.print(console, promoter.plan(request));
+      }
+      if (wait != null) {
+        return promoteAndWait(console, promoter, request, DurationOption.parse("--wait", wait));
       }
       if (!verify) {
         PromotionResult result = promoter.promote(request);
@@ -78,6 +89,36 @@ public final class PromoteCommand implements Callable<Integer> {
     }
   }
 
+  private int promoteAndWait(Console console, Promoter promoter, PromotionRequest request, Duration limit) {
+    PullRequestWait waiting = new PullRequestWait(promoter, Sleeper.SYSTEM);
+    waiting.check(request);
+    PromotionResult result = promoter.promote(request);
+    if (result.pullRequest() != null) {
+      console.say("ferry: pull request " + result.pullRequest().url() + "; waiting up to " + wait + " for its merge");
+    }
+    PullRequestWait.Merged merged = waiting.await(request, result, limit);
+    Map<String, Object> out = json(result, null);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("commit", merged.commit());
+    m.put("mergedBy", merged.mergedBy());
+    m.put("approvedBy", merged.approvedBy());
+    out.put("merged", m);
+    if (!verify) {
+      console.result(out, null);
+      return 0;
+    }
+    Duration gateLimit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
+    VerifyResult verified = new Verifier(promoter, Sleeper.SYSTEM)
+        .verify(request.environment(), List.copyOf(request.images().keySet()), gateLimit);
+    out.put("verification", VerifyCommand.json(verified));
+    out.put("rolledBack", !verified.rollbacks().isEmpty());
+    out.put("rollbackErrors", verified.rollbackErrors());
+    console.result(out, null);
+    verified.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: "
+        + f.gate() + " " + f.status() + ": " + f.reason()));
+    return verified.passed() ? 0 : verified.rollbackErrors().isEmpty() ? 1 : 3;
+  }
+
   static Map<String, Object> json(PromotionResult promotion, Verifier.PromoteVerifyResult verified) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("promotionId", promotion.promotionId());
@@ -90,6 +131,15 @@ public final class PromoteCommand implements Callable<Integer> {
     out.put("files", promotion.files());
     out.put("images", promotion.images());
     out.put("attempts", promotion.attempts());
+    if (promotion.pullRequest() != null) {
+      Map<String, Object> pr = new LinkedHashMap<>();
+      pr.put("number", promotion.pullRequest().number());
+      pr.put("url", promotion.pullRequest().url());
+      pr.put("opened", promotion.pullRequest().opened());
+      pr.put("superseded", promotion.pullRequest().superseded());
+      pr.put("approvedBy", promotion.pullRequest().approvedBy());
+      out.put("pullRequest", pr);
+    }
     if (verified != null && verified.verification() != null) {
       out.put("verification", VerifyCommand.json(verified.verification()));
       out.put("rolledBack", !verified.verification().rollbacks().isEmpty());

@@ -33,11 +33,13 @@ import java.util.Optional;
  *     anyone the dashboard lets act (the CLI and CI front ends rely on their own permissions)
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
+ * @param rollbackMode how a rollback is written ({@code rollback: {mode: ...}}): pushed to the branch
+ *     (direct, the default) or as a pull request with auto-merge, its block recorded once it lands
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
     boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location,
-    List<String> operators) {
+    List<String> operators, PromotionMode rollbackMode) {
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -53,7 +55,7 @@ public record EnvironmentConfig(String name, String repo, Map<String, TargetConf
       Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
       boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
     this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, mode,
-        location, List.of());
+        location, List.of(), PromotionMode.DIRECT);
   }
 
   /** Whether {@code user} may act on this environment through the dashboard. */

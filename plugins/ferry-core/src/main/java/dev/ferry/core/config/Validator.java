@@ -31,7 +31,10 @@ final class Validator {
   static final String API_VERSION = "ferry/v1";
   static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git",
       "metrics", "notifications");
-  static final List<String> REPO_KEYS = List.of("url", "branch", "auth");
+  static final List<String> REPO_KEYS = List.of("url", "branch", "auth", "pullRequests");
+  static final List<String> PULL_REQUEST_KEYS = List.of("provider", "api", "repository", "tokenEnv", "app",
+      "autoMerge", "mergeMethod", "labels", "reviewers");
+  static final List<String> APP_KEYS = List.of("id", "installationId", "privateKeyFile");
   static final List<String> AUTH_KEYS = List.of("usernameEnv", "passwordEnv", "sshKeyFile", "knownHostsFile");
   static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
   static final List<String> SERVICE_KEYS = List.of("image");
@@ -226,6 +229,81 @@ final class Validator {
         }
       }
     }
+    Node prs = keys.get("pullRequests");
+    if (prs != null) {
+      pullRequests(prs, where);
+    }
+  }
+
+  private void pullRequests(Node node, String repo) {
+    String where = "pullRequests of " + repo;
+    Map<String, Node> keys = mapping(node, where, PULL_REQUEST_KEYS);
+    if (keys == null) {
+      return;
+    }
+    String provider = requiredText(node, keys, "provider", where);
+    if (provider != null && PullRequestConfig.Provider.of(provider).isEmpty()) {
+      problem(keys.get("provider"), "'provider' in " + where + " must be one of "
+          + String.join(", ", PullRequestConfig.Provider.keys()) + ", not " + kindOf(keys.get("provider")));
+      provider = null;
+    }
+    String api = optionalText(keys, "api", where);
+    if (api != null && !isSafeApi(api)) {
+      problem(keys.get("api"), "'api' in " + where + " must be an https URL (plain http only on this machine's"
+          + " loopback), not '" + api.replaceAll("//[^/@]*@", "//") + "'");
+    }
+    PullRequestConfig.Provider kind = provider == null ? null : PullRequestConfig.Provider.of(provider).get();
+    if (kind != null && api == null && kind.defaultApi().isEmpty()) {
+      problem(node, "missing key 'api' in " + where + ": " + kind.key() + " is self-hosted; write its API root"
+          + (kind == PullRequestConfig.Provider.GITEA ? " (e.g. https://gitea.example.com/api/v1)"
+              : " (e.g. https://bitbucket.example.com/rest/api/1.0)"));
+    }
+    optionalText(keys, "repository", where);
+    envVar(keys, "tokenEnv", where);
+    Node app = keys.get("app");
+    if (app != null) {
+      Map<String, Node> appKeys = mapping(app, "app of " + where, APP_KEYS);
+      if (appKeys != null) {
+        requiredText(app, appKeys, "id", "app of " + where);
+        requiredText(app, appKeys, "installationId", "app of " + where);
+        requiredText(app, appKeys, "privateKeyFile", "app of " + where);
+      }
+      if (kind != null && kind != PullRequestConfig.Provider.GITHUB) {
+        problem(app, "'app' in " + where + " is for GitHub only; use tokenEnv for " + kind.key());
+      }
+    }
+    if (keys.containsKey("tokenEnv") == (app != null)) {
+      problem(node, where + " needs exactly one of tokenEnv (the variable holding the API token) or app"
+          + " (a GitHub App: {id, installationId, privateKeyFile})");
+    }
+    bool(keys, "autoMerge", where);
+    oneOf(keys, "mergeMethod", where, List.of("squash", "rebase", "merge"));
+    names(keys, "labels", where);
+    names(keys, "reviewers", where);
+  }
+
+  private static boolean isSafeApi(String api) {
+    if (api.startsWith("https://") && api.length() > "https://".length()) {
+      return !api.substring(8).split("/", 2)[0].contains("@");
+    }
+    // tokens go in headers; over plain http only to a forge (or a fake) on this machine
+    return api.startsWith("http://127.0.0.1:") || api.startsWith("http://localhost:") || api.startsWith("http://[::1]:");
+  }
+
+  private void names(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'" + key + "' in " + where + " must be a list of names, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      if (!(item instanceof ScalarNode) || text(item) == null || text(item).isBlank()) {
+        problem(item, "'" + key + "' in " + where + " must be a list of names, not hold " + kindOf(item));
+      }
+    }
   }
 
   private void checkUrl(Node node, String url, String where) {
@@ -373,7 +451,14 @@ final class Validator {
     if (gates != null) {
       gates(where, gates);
     }
-    oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    Node rollback = keys.get("rollback");
+    if (rollback instanceof MappingNode) {
+      Map<String, Node> rollbackKeys = mapping(rollback, "rollback of " + where, List.of("auto", "mode"));
+      bool(rollbackKeys, "auto", "rollback of " + where);
+      oneOf(rollbackKeys, "mode", "rollback of " + where, List.of("direct", "pull-request"));
+    } else {
+      oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    }
     oneOf(keys, "approval", where, List.of("required", "none"));
     oneOf(keys, "mode", where, List.of("direct", "pull-request"));
     Node approvers = keys.get("approvers");

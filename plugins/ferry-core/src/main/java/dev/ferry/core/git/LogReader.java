@@ -180,9 +180,16 @@ final class LogReader {
 
   static CommitInfo info(ObjectReader reader, NoteMap notes, RevCommit c) throws IOException {
     String msg = c.getFullMessage();
+    // a merge commit (a pull request merged with one) carries the promotion in its second parent
+    List<Trailer> merged = List.of();
+    if (c.getParentCount() > 1) {
+      try (RevWalk second = new RevWalk(reader)) {
+        merged = Trailers.parse(second.parseCommit(c.getParent(1)).getFullMessage());
+      }
+    }
     return new CommitInfo(c.name(), c.getParentCount() == 0 ? null : c.getParent(0).name(),
         Instant.ofEpochSecond(c.getCommitTime()), c.getAuthorIdent().getName(), c.getShortMessage(),
-        msg, Trailers.parse(msg), noteText(reader, notes, c));
+        msg, Trailers.parse(msg), noteText(reader, notes, c), merged);
   }
 
   /** The note on {@code commit} in the notes commit {@code notesHead}. */

@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The record of an environment repository: promotions from commit trailers, verifications and
+ * The record of an environment repository: promotions from commit trailers (a merge commit
+ * without its own, from the commit it merged in: a pull request merged with a merge commit; a
+ * squash carries them in its message), verifications and
  * blocks from the notes. Git is the only state; this is a view, and the one type through which
  * policy, status, verification and every front end (dashboard, metrics, forge) ask about state:
  * {@link #lastChange}, {@link #firstVerified}, {@link #lastVerification}, {@link #activeBlock},
@@ -115,7 +117,13 @@ public final class History {
   }
 
   /** The promotion or rollback a commit records in its trailers, if any. */
-  public static Optional<PromotionRecord> promotionOf(CommitInfo c) {
+  public static Optional<PromotionRecord> promotionOf(CommitInfo merge) {
+    // a pull request merged with a merge commit: the promotion is its second parent, recorded at
+    // the merge (where it landed on the branch; its first parent is what came before)
+    CommitInfo c = merge.trailer(Trailers.ENVIRONMENT).isEmpty() && !merge.mergedTrailers().isEmpty()
+        ? new CommitInfo(merge.id(), merge.parent(), merge.time(), merge.authorName(), merge.subject(), merge.message(),
+            merge.mergedTrailers(), merge.note())
+        : merge;
     Optional<String> env = c.trailer(Trailers.ENVIRONMENT);
     if (env.isEmpty()) {
       return Optional.empty();

@@ -9,6 +9,9 @@ import dev.ferry.core.config.ConfiguredSecrets;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.PromotionMode;
+import dev.ferry.core.config.PullRequestConfig;
+import dev.ferry.core.forge.PromotionText;
+import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.gate.Gates;
 import dev.ferry.core.git.ChangeSet;
@@ -57,6 +60,8 @@ public final class Promoter implements AutoCloseable {
   private final EnvRepos repos;
   private final Map<String, History> histories = new LinkedHashMap<>();
   private final Map<String, StateStore> states = new LinkedHashMap<>();
+  private final Map<String, PromotionText> pullRequestTexts = new LinkedHashMap<>();
+  private Sleeper forgeSleeper = Sleeper.SYSTEM;
   /** The configured secrets: a gate's reason may echo a token, and it goes into notes and messages. */
   private final SecretMask secrets;
 
@@ -97,7 +102,8 @@ public final class Promoter implements AutoCloseable {
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
-    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
+    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf,
+        reviewIsApproval(env, request));
     List<String> unproven = new EditProof(listener).check(repo, head, env, targets, files, images);
     if (!unproven.isEmpty()) {
       refusals = new ArrayList<>(refusals);
@@ -169,8 +175,35 @@ public final class Promoter implements AutoCloseable {
       tell(pr ? DeliveryEvent.PULL_REQUEST_OPENED : DeliveryEvent.PROMOTED, env.name(), images, pushed.commit(), id,
           request.promotedBy() != null ? request.promotedBy() : context.user(), null, request.source());
     }
+    PullRequestInfo pull = null;
+    Optional<PullRequestConfig> forge = config.repoOf(env.name()).pullRequests();
+    if (pr && forge.isPresent() && !(pushed.noop() && pushed.commit().equals(plan.base()))) {
+      // the branch is pushed: open its pull request, or update the one a retried pipeline opened
+      PromotionText text = PullRequestStep.text(env, id, subject, plan, trailers, request.source(), this::historyOf,
+          reviewIsApproval(env, request));
+      pullRequestTexts.put(id, text);
+      pull = PullRequestStep.publish(forge.get(), PullRequestStep.forgeContext(context, forgeSleeper,
+          PullRequestStep.PUBLISH_BUDGET), text, branch, repo.branch(), env, PullRequestStep.commitTime(repo, pushed.commit()));
+    }
     return new PromotionResult(id, env.name(), env.repo(), pushed.commit(), pushed.noop(),
-        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts());
+        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts(), pull);
+  }
+
+  /** In pull-request mode with a forge, the approving review is the approval, unless the request names one. */
+  private boolean reviewIsApproval(EnvironmentConfig env, PromotionRequest request) {
+    return (request.pullRequest() || env.mode() == PromotionMode.PULL_REQUEST)
+        && config.repoOf(env.name()).pullRequests().isPresent();
+  }
+
+  /** What the pull request of promotion {@code id} said when this promoter opened or updated it. */
+  Optional<PromotionText> pullRequestText(String id) {
+    return Optional.ofNullable(pullRequestTexts.get(id));
+  }
+
+  /** How forge calls wait out rate limits; tests pass one that does not sleep. */
+  public Promoter forgeSleeper(Sleeper sleeper) {
+    this.forgeSleeper = sleeper;
+    return this;
   }
 
   /**
@@ -232,7 +265,19 @@ public final class Promoter implements AutoCloseable {
     String body = "Blocked " + current + " in " + environment + ": " + why + "\nRolls back " + bad.commit() + ".";
     ChangeSet changeSet = new ChangeSet(changes, "Roll back " + service + " in " + environment + " to "
         + previous, body, trailers, Evidence.EMPTY.withBlock(block).toJson());
-    PushResult pushed = repo.commit(changeSet, author(), stateOf(env).update());
+    PushResult pushed;
+    Optional<PullRequestConfig> forge = config.repoOf(environment).pullRequests();
+    if (env.rollbackMode() == PromotionMode.PULL_REQUEST) {
+      if (forge.isEmpty()) {
+        throw new InputException("'" + environment + "' rolls back with pull requests (rollback: {mode: pull-request})"
+            + " but its repository '" + env.repo() + "' has no pullRequests", env.location(),
+            "add pullRequests under repos." + env.repo() + ", or use rollback: {mode: direct}", null);
+      }
+      // under branch protection: the revert goes as a pull request, and the block only once it landed
+      pushed = PullRequestStep.rollBack(this, repo, env, forge.get(), id, changeSet, block, author(), forgeSleeper);
+    } else {
+      pushed = repo.commit(changeSet, author(), stateOf(env).update());
+    }
     forget(env);
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));

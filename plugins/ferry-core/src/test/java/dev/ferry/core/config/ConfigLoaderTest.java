@@ -311,7 +311,12 @@ class ConfigLoaderTest {
 
     RepoConfig env = config.repos().get("env");
     assertThat(env).isEqualTo(new RepoConfig("env", "https://git.example.com/platform/env.git", "main",
-        "GIT_USER", "GIT_TOKEN", null, null, env.location()));
+        "GIT_USER", "GIT_TOKEN", null, null, env.location(), env.pullRequestsConfig()));
+    assertThat(env.pullRequests()).hasValueSatisfying(prs -> {
+      assertThat(prs.provider()).isEqualTo(PullRequestConfig.Provider.GITHUB);
+      assertThat(prs.repository()).isEqualTo("platform/env");
+      assertThat(prs.autoMerge()).isTrue();
+    });
     assertThat(config.registries()).containsExactly(
         Map.entry("127.0.0.1:5000", new RegistryConfig("127.0.0.1:5000", true, "REG_USER", "REG_PASS")));
 
@@ -333,7 +338,7 @@ class ConfigLoaderTest {
     GateConfig prometheus = staging.gates().get(1);
     assertThat(prometheus.settings()).containsEntry("below", 0.01).containsEntry("for", "5m")
         .containsEntry("url", "http://prometheus:9090");
-    assertThat(prometheus.location().line()).isEqualTo(36);
+    assertThat(prometheus.location().line()).isEqualTo(44);
     assertThat(staging.gates().get(0).settings())
         .containsEntry("app", "shop-{env}").containsEntry("tokenEnv", "ARGOCD_TOKEN");
 
