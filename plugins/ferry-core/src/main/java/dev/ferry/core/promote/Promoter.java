@@ -8,7 +8,6 @@ import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.PromotionMode;
 import dev.ferry.core.config.ServiceConfig;
-import dev.ferry.core.gate.Gates;
 import dev.ferry.core.git.ChangeSet;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.FileChange;
@@ -215,7 +214,7 @@ public final class Promoter implements AutoCloseable {
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));
     // after the revert: git is what rolls back; aborting the Rollout only stops the bad canary sooner
-    Gates.RolloutAborts aborts = Gates.abortRollouts(env.gates(), environment, List.of(service), context.env(), listener);
+    RolloutAbort.Aborts aborts = RolloutAbort.abortAll(env.gates(), environment, List.of(service), context.env(), listener);
     return new RollbackResult(id, environment, service, current.toString(), previous.toString(), pushed.commit(),
         pushed.noop(), why, aborts.aborted(), aborts.failed());
   }
