@@ -129,7 +129,7 @@ class PromotedVersionFirstAgainstMockServerTest {
   }
 
   @Test
-  void aFailedRunOfAnEarlierAttemptWithTheSamePodTemplateDoesNotFailTheCurrentRevision() {
+  void aFailedRunOfAnEarlierAttemptWithTheSamePodTemplateDoesNotFailTheCurrentRevision() throws Exception {
     KubeObjects.put(client, RolloutGate.ROLLOUTS, canary(FIX, HEALTHY));
     KubeObjects.put(client, RolloutGate.ANALYSIS_RUNS, run("web-7f9c5d6b8-3", "7f9c5d6b8", "3", "Failed"));
     KubeObjects.put(client, RolloutGate.ANALYSIS_RUNS, run("web-7f9c5d6b8-3.1", "7f9c5d6b8", "5", "Successful"));
