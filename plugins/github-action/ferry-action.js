@@ -12,6 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const os = require('os');
 const http = require('http');
 const https = require('https');
 const { spawnSync } = require('child_process');
@@ -54,6 +55,10 @@ function ferryArguments(env) {
       const args = [command, '-c', config, ...services, '--to', target, ...extra];
       if (command === 'promote' && !extra.includes('--source') && env.GITHUB_RUN_ID) {
         args.push('--source', `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
+      }
+      // lead time: the commit this workflow built; ferry reads its time from the checkout
+      if (command === 'promote' && !extra.includes('--source-commit') && /^[0-9a-f]{40,64}$/.test(env.GITHUB_SHA || '')) {
+        args.push('--source-commit', env.GITHUB_SHA);
       }
       return args;
     }
@@ -341,10 +346,32 @@ function resolveVersion() {
   return 0;
 }
 
+// JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+
 function javaExecutable() {
   if (process.env.FERRY_JAVA) return process.env.FERRY_JAVA;
   if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
   return 'java';
+}
+
+/**
+ * The signing-key input (a secret) goes to ferry as a file, never as an argument or in the
+ * environment: a folder only this user can enter, a file only this user can read, removed when
+ * ferry is done; FERRY_SIGNING_KEY_FILE names it (git.signing.keyFileEnv in ferry.yaml).
+ * Returns the child's environment, without the key's text, and the clean-up.
+ */
+function signingKeyFile(env) {
+  const childEnv = { ...env };
+  delete childEnv.FERRY_INPUT_SIGNING_KEY;
+  const key = env.FERRY_INPUT_SIGNING_KEY || '';
+  if (key.trim() === '') return { env: childEnv, remove: () => {} };
+  const dir = fs.mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), 'ferry-signing-'));
+  fs.chmodSync(dir, 0o700);
+  const file = path.join(dir, 'signing-key');
+  fs.writeFileSync(file, key.endsWith('\n') ? key : key + '\n', { mode: 0o600, flag: 'wx' });
+  childEnv.FERRY_SIGNING_KEY_FILE = file;
+  return { env: childEnv, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function run() {
@@ -371,13 +398,25 @@ async function run() {
     annotate('error', 'FERRY_JAR is not set: the install step did not run', { title: 'ferry action' });
     return 2;
   }
-  // JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
-  const argv = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr', '-jar', jar, ...args, '--json'];
-  const child = spawnSync(javaExecutable(), argv, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-    encoding: 'utf8',
-  });
+  const argv = [...JVM_OPTIONS, '-jar', jar, ...args, '--json'];
+  let signing;
+  try {
+    signing = signingKeyFile(process.env);
+  } catch (e) {
+    annotate('error', `cannot write the signing key to a private temporary file: ${e.code || 'error'}`, { title: 'ferry action' });
+    return 3;
+  }
+  let child;
+  try {
+    child = spawnSync(javaExecutable(), argv, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      env: signing.env,
+    });
+  } finally {
+    signing.remove();
+  }
   if (child.error) {
     annotate('error', `cannot run java: ${child.error.message}`, { title: 'ferry action' });
     return 3;
@@ -399,9 +438,50 @@ async function run() {
     setOutput('commit', '');
     setOutput('promotion-id', '');
   }
-  summary(renderSummary(command, args, exitCode, json));
+  let md = renderSummary(command, args, exitCode, json);
+  if (command === 'promote' && exitCode === 0 && json && json.environment && !json.noop) {
+    md += deliverySection(ferryJson(jar, ['metrics', '-c', args[args.indexOf('-c') + 1], '--env', json.environment]), json.environment);
+  }
+  summary(md);
   annotateResult(command, json);
   return exitCode;
+}
+
+/** A second, read-only run of ferry (the environment's DORA keys); null when it gives no JSON. */
+function ferryJson(jar, args) {
+  const child = spawnSync(javaExecutable(), [...JVM_OPTIONS, '-jar', jar, ...args, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024, encoding: 'utf8',
+  });
+  try {
+    return child.status === 0 && child.stdout ? JSON.parse(child.stdout) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function seconds(s) {
+  if (s === null || s === undefined) return '–';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+/** The environment's four DORA keys over ferry metrics' window, from `ferry metrics --json`. */
+function deliverySection(metrics, environment) {
+  const keys = metrics && metrics.environments && metrics.environments[environment];
+  if (!keys) return '';
+  const rate = keys.changeFailureRate === null || keys.changeFailureRate === undefined
+    ? '–' : `${Math.round(keys.changeFailureRate * 1000) / 10}%`;
+  const spread = (s) => (s && s.count ? `${seconds(s.median)} / ${seconds(s.p90)}` : '–');
+  const mark = (key) => {
+    const t = keys.targets && keys.targets[key];
+    return t && t.met !== null && t.met !== undefined ? (t.met ? ' ✅' : ` ❌ (target ${t.target})`) : '';
+  };
+  return `\n#### Delivery in ${code(environment)} over ${cell(metrics.windowDays)} days\n\n` + table(
+    ['deployments', 'per day', 'lead time p50 / p90', 'change failure rate', 'time to restore p50 / p90'],
+    [[keys.deployments, `${keys.deploymentsPerDay}${mark('deploymentsPerDay')}`, `${spread(keys.leadTimeSeconds)}${mark('leadTime')}`,
+      `${rate}${mark('changeFailureRate')}`, `${spread(keys.timeToRestoreSeconds)}${mark('timeToRestore')}`]]);
 }
 
 async function main(argv) {
@@ -420,4 +500,4 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
-module.exports = { ferryArguments, renderSummary, escapeData, escapeProperty };
+module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, signingKeyFile };

@@ -30,7 +30,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class Validator {
 
   static final String API_VERSION = "ferry/v1";
-  static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git");
+  static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git",
+      "metrics", "notifications");
   static final List<String> REPO_KEYS = List.of("url", "branch", "auth");
   static final List<String> AUTH_KEYS = List.of("usernameEnv", "passwordEnv", "sshKeyFile", "knownHostsFile");
   static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
@@ -39,8 +40,19 @@ final class Validator {
       "gateTimeout", "rollback", "approval", "approvers", "mode");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = GateCatalogue.kinds();
-  static final List<String> GIT_KEYS = List.of("author");
+  static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
+  static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
+  static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
+  static final List<String> TRUST_KEYS = List.of("allowedSigners", "keyring");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
+  static final List<String> METRICS_KEYS = List.of("since", "targets");
+  static final List<String> METRICS_TARGET_KEYS = List.of("timeToRestore", "leadTime", "changeFailureRate",
+      "deploymentsPerDay");
+  static final Map<String, List<String>> NOTIFICATION_KEYS = Map.of(
+      "slack", List.of("webhookEnv"),
+      "teams", List.of("webhookEnv"),
+      "webhook", List.of("urlEnv", "secretEnv"),
+      "grafana", List.of("url", "tokenEnv", "dashboardUid"));
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -96,11 +108,58 @@ final class Validator {
           requiredText(gitKeys.get("author"), author, "email", "git.author");
         }
       }
+      if (gitKeys != null && gitKeys.get("signing") != null) {
+        signing(gitKeys.get("signing"));
+      }
+      if (gitKeys != null && gitKeys.get("trust") != null) {
+        trust(gitKeys.get("trust"));
+      }
+    }
+    if (top.get("metrics") != null) {
+      metrics(top.get("metrics"));
+    }
+    if (top.get("notifications") != null) {
+      notifications(top.get("notifications"), environments == null ? Set.of() : namesOf(environments));
     }
     // report in reading order, whatever order the checks ran in
     problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
         .thenComparingInt(p -> p.location().column()));
     return problems;
+  }
+
+  private void signing(Node node) {
+    String where = "git.signing";
+    Map<String, Node> keys = mapping(node, where, SIGNING_KEYS);
+    if (keys == null) {
+      return;
+    }
+    if (!keys.containsKey("format")) {
+      problem(node, "missing key 'format' in " + where + " (one of " + String.join(", ", SIGNING_FORMATS) + ")");
+    } else {
+      oneOf(keys, "format", where, SIGNING_FORMATS);
+    }
+    optionalText(keys, "keyFile", where);
+    envVar(keys, "keyFileEnv", where);
+    envVar(keys, "keyEnv", where);
+    envVar(keys, "passphraseEnv", where);
+    if (java.util.stream.Stream.of("keyFile", "keyFileEnv", "keyEnv").filter(keys::containsKey).count() != 1) {
+      problem(node, where + " needs exactly one of keyFile (a private key file), keyFileEnv (a variable holding"
+          + " the key file's path) and keyEnv (a variable holding the key's text)");
+    }
+  }
+
+  private void trust(Node node) {
+    String where = "git.trust";
+    Map<String, Node> keys = mapping(node, where, TRUST_KEYS);
+    if (keys == null) {
+      return;
+    }
+    optionalText(keys, "allowedSigners", where);
+    optionalText(keys, "keyring", where);
+    if (keys.isEmpty()) {
+      problem(node, where + " needs allowedSigners (an ssh allowed-signers file), keyring (OpenPGP public"
+          + " keys) or both");
+    }
   }
 
   private interface EntryCheck {
@@ -590,6 +649,108 @@ final class Validator {
 
   private static String known(java.util.Collection<String> names) {
     return names.isEmpty() ? "" : " (known: " + String.join(", ", names) + ")";
+  }
+
+  private void metrics(Node node) {
+    Map<String, Node> keys = mapping(node, "metrics", METRICS_KEYS);
+    if (keys == null) {
+      return;
+    }
+    duration(keys, "since", "metrics");
+    Node targets = keys.get("targets");
+    if (targets == null) {
+      return;
+    }
+    Map<String, Node> t = mapping(targets, "metrics.targets", METRICS_TARGET_KEYS);
+    if (t == null) {
+      return;
+    }
+    duration(t, "timeToRestore", "metrics.targets");
+    duration(t, "leadTime", "metrics.targets");
+    for (String key : List.of("changeFailureRate", "deploymentsPerDay")) {
+      Node value = t.get(key);
+      if (value != null && MetricsConfig.ratio(String.valueOf(text(value))).isEmpty()) {
+        problem(value, "'" + key + "' in metrics.targets must be a number or a percentage like 0.5%, not "
+            + kindOf(value));
+      }
+    }
+  }
+
+  private void notifications(Node node, Set<String> environments) {
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'notifications' must be a list, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      String kinds = String.join(", ", NotificationConfig.KINDS);
+      if (!(item instanceof MappingNode)) {
+        problem(item, "each notification must be a mapping with one of " + kinds + ", like - slack: {webhookEnv: SLACK_WEBHOOK_URL}");
+        continue;
+      }
+      Map<String, Node> keys = entriesChecked(item, "notifications");
+      List<String> named = keys.keySet().stream().filter(NotificationConfig.KINDS::contains).toList();
+      for (String key : keys.keySet()) {
+        if (!NotificationConfig.KINDS.contains(key) && !key.equals("on") && !key.equals("environments")) {
+          problem(keyNodeOf(item, key), "unknown key '" + key + "' in a notification (known: " + kinds + ", on, environments)");
+        }
+      }
+      if (named.size() != 1) {
+        problem(item, "a notification names exactly one of " + kinds + (named.isEmpty() ? "" : ", not " + String.join(" and ", named)));
+        continue;
+      }
+      String kind = named.get(0);
+      String where = "notification " + kind;
+      Map<String, Node> settings = mapping(keys.get(kind), where, NOTIFICATION_KEYS.get(kind));
+      if (settings != null) {
+        switch (kind) {
+          case "slack", "teams" -> {
+            requiredText(keys.get(kind), settings, "webhookEnv", where);
+            envVar(settings, "webhookEnv", where);
+          }
+          case "webhook" -> {
+            requiredText(keys.get(kind), settings, "urlEnv", where);
+            envVar(settings, "urlEnv", where);
+            envVar(settings, "secretEnv", where);
+          }
+          default -> {
+            String url = requiredText(keys.get(kind), settings, "url", where);
+            if (url != null && !url.matches("https?://[^\\s/@]+(/\\S*)?")) {
+              problem(settings.get("url"), "'url' in " + where + " must be the http(s) address of Grafana, without credentials");
+            }
+            requiredText(keys.get(kind), settings, "tokenEnv", where);
+            envVar(settings, "tokenEnv", where);
+            optionalText(settings, "dashboardUid", where);
+          }
+        }
+      }
+      names(keys.get("on"), "'on' in " + where, NotificationConfig.EVENTS);
+      names(keys.get("environments"), "'environments' in " + where, environments);
+    }
+  }
+
+  /** A list whose items must each be one of {@code known}. */
+  private void names(Node node, String where, java.util.Collection<String> known) {
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+      problem(node, where + " must be a list of " + String.join(", ", known) + ", not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      String value = text(item);
+      if (value == null || !known.contains(value)) {
+        problem(item, "unknown " + kindOf(item) + " in " + where + " (known: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  private static Set<String> namesOf(Node environments) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    if (environments instanceof MappingNode m) {
+      m.getValue().forEach(t -> out.add(text(t.getKeyNode())));
+    }
+    return out;
   }
 
   private void problem(Node node, String message) {

@@ -3,10 +3,12 @@ package dev.ferry.core.git;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
+import dev.ferry.core.signing.CommitSigner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,7 @@ public final class EnvRepo implements AutoCloseable {
   private TreeReader trees;
   private LogReader logs;
   private WriteLoop writes;
+  private CommitWriter writer;
 
   private EnvRepo(RemoteSpec remote, Path cacheRoot, FerryListener listener, Options options) {
     this.remote = remote;
@@ -126,7 +129,7 @@ public final class EnvRepo implements AutoCloseable {
     this.refs = new RemoteRefs(repo, cache, transports, diagnosis, listener, remote.branch());
     this.trees = new TreeReader(repo, diagnosis, listener, remote.branch());
     this.logs = new LogReader(repo, diagnosis, remote.branch());
-    CommitWriter writer = new CommitWriter(shownUrl + " " + remote.branch(), options.clock(), options.committer());
+    this.writer = new CommitWriter(shownUrl + " " + remote.branch(), options.clock(), options.committer());
     AtomicPush pusher = new AtomicPush(repo, cache, transports, diagnosis, refs, listener);
     this.writes = new WriteLoop(repo, cache, refs, pusher, writer, options.retry(), listener, shownUrl, remote.branch());
   }
@@ -152,6 +155,17 @@ public final class EnvRepo implements AutoCloseable {
   /** The commit id of the branch head at the last fetch or push. */
   public String head() {
     return refs.head().name();
+  }
+
+  /** Signs every commit this writes from now on: branch, pull-request branch and notes commits; null: none. */
+  public void signWith(CommitSigner commitSigner) {
+    writer.signWith(commitSigner);
+  }
+
+  /** Reads only records signed by a trusted key from now on (see {@link RecordTrust}); null: all count. */
+  public void trustOnly(RecordTrust recordTrust) {
+    logs.trustOnly(recordTrust);
+    writer.notesFrom(recordTrust == null ? head -> head : head -> logs.readableNotes(head, new ArrayList<>()));
   }
 
   /** The folder of the bare mirror in the cache. */
@@ -201,11 +215,18 @@ public final class EnvRepo implements AutoCloseable {
    *
    * @param recent the newest commits, newest first
    * @param older further back, the commits that were asked for, newest first
+   * @param untrusted with {@code git.trust}: the commits with Ferry's trailers and the notes
+   *     commits that no trusted key signed, left out of the above
    */
-  public record Log(List<CommitInfo> recent, List<CommitInfo> older) {
+  public record Log(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
     public Log {
       recent = List.copyOf(recent);
       older = List.copyOf(older);
+      untrusted = List.copyOf(untrusted);
+    }
+
+    public Log(List<CommitInfo> recent, List<CommitInfo> older) {
+      this(recent, older, List.of());
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.ferry.core.git;
 
 import dev.ferry.core.ExternalException;
+import dev.ferry.core.signing.SignatureCheck;
+import org.eclipse.jgit.lib.Constants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,11 +28,26 @@ final class LogReader {
   private final Repository repo;
   private final GitDiagnosis diagnosis;
   private final String branch;
+  /** Which records count (git.trust), or null: all do. */
+  private RecordTrust trust;
 
   LogReader(Repository repo, GitDiagnosis diagnosis, String branch) {
     this.repo = repo;
     this.diagnosis = diagnosis;
     this.branch = branch;
+  }
+
+  /** Reads only records signed by a trusted key from now on; null: all count. */
+  void trustOnly(RecordTrust recordTrust) {
+    this.trust = recordTrust;
+  }
+
+  /**
+   * The notes commit whose notes count: {@code notesHead}, or with {@code git.trust} the newest
+   * one a trusted key signed (the notes commits after it go to {@code skipped}).
+   */
+  ObjectId readableNotes(ObjectId notesHead, List<UntrustedRecord> skipped) throws IOException {
+    return trust == null ? notesHead : trust.trustedNotes(repo, notesHead, skipped);
   }
 
   /**
@@ -41,9 +58,10 @@ final class LogReader {
   EnvRepo.Log log(ObjectId head, ObjectId notesHead, int max, Predicate<String> older) {
     List<CommitInfo> recent = new ArrayList<>();
     List<CommitInfo> kept = new ArrayList<>();
+    List<UntrustedRecord> untrusted = new ArrayList<>();
     long limit = (long) max * EnvRepo.OLDER_SCAN_FACTOR;
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      NoteMap notes = notesMap(reader, rw, notesHead);
+      NoteMap notes = notesMap(reader, rw, readableNotes(notesHead, untrusted));
       rw.setFirstParent(true);
       rw.markStart(rw.parseCommit(head));
       long walked = 0;
@@ -53,9 +71,16 @@ final class LogReader {
           c.disposeBody();
           continue;
         }
+        if (trust != null && RecordTrust.looksLikeARecord(Trailers.parse(c.getFullMessage()))) {
+          SignatureCheck check = trust.check(repo, c);
+          if (!check.trusted()) {
+            untrusted.add(RecordTrust.untrusted(c, Constants.R_HEADS + branch, check));
+            continue;
+          }
+        }
         (isRecent ? recent : kept).add(info(reader, notes, c));
       }
-      return new EnvRepo.Log(recent, kept);
+      return new EnvRepo.Log(recent, kept, untrusted);
     } catch (IOException e) {
       throw new ExternalException("cannot read the history of " + diagnosis.shownUrl() + " " + branch + ": "
           + e.getMessage(), e);
@@ -72,7 +97,8 @@ final class LogReader {
   /** The note on {@code commit} in the notes commit {@code notesHead}. */
   Optional<String> note(ObjectId notesHead, ObjectId commit, String shownCommit) {
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      return Optional.ofNullable(noteText(reader, notesMap(reader, rw, notesHead), commit));
+      return Optional.ofNullable(noteText(reader, notesMap(reader, rw, readableNotes(notesHead, new ArrayList<>())),
+          commit));
     } catch (IOException e) {
       throw diagnosis.readFailure(shownCommit, EnvRepo.NOTES_REF, e);
     }

@@ -2,6 +2,7 @@ package dev.ferry.core.history;
 
 import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class History {
   private final List<VerificationRecord> verifications = new ArrayList<>();
   private final List<BlockEntry> blocks = new ArrayList<>();
   private final List<String> unreadableNotes = new ArrayList<>();
+  private final List<UntrustedRecord> untrusted = new ArrayList<>();
 
   /** A block together with the commit whose note holds it (where a release is recorded). */
   public record BlockEntry(String commit, BlockRecord block) {
@@ -69,6 +71,21 @@ public final class History {
     return new History(recent, older);
   }
 
+  /**
+   * Like {@link #of(List, List)}, with the commits that looked like records but were not signed by a
+   * trusted key ({@code git.trust}); they were left out of {@code recent} and {@code older} already.
+   */
+  public static History of(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
+    History h = new History(recent, older);
+    h.untrusted.addAll(untrusted);
+    return h;
+  }
+
+  /** Commits with Ferry's trailers or notes that did not count: not signed by a trusted key. */
+  public List<UntrustedRecord> untrusted() {
+    return List.copyOf(untrusted);
+  }
+
   /** Whether a commit message is a rollback's, whose note holds a block: a cheap test of the raw text. */
   public static boolean mayHoldBlocks(String message) {
     return message.contains(Trailers.KIND + ": " + PromotionRecord.ROLLBACK);
@@ -96,7 +113,18 @@ public final class History {
         c.trailer(Trailers.PROMOTED_BY).orElse(c.authorName()),
         c.trailer(Trailers.APPROVED_BY).orElse(null),
         c.trailer(Trailers.SOURCE).orElse(null),
-        c.subject()));
+        c.subject(),
+        c.trailer(Trailers.SOURCE_COMMIT).orElse(null),
+        c.trailer(Trailers.SOURCE_TIME).flatMap(History::instant).orElse(null)));
+  }
+
+  private static Optional<Instant> instant(String text) {
+    try {
+      return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+    } catch (java.time.format.DateTimeParseException notATime) {
+      // a trailer written by hand is no reason to fail a status or a rollback; lead time skips it
+      return Optional.empty();
+    }
   }
 
   /** Commits whose {@code refs/notes/ferry} note is not Ferry's JSON; their notes are ignored. */

@@ -21,43 +21,64 @@ public record PromotionRequest(
     String message,
     String approvedBy,
     String source,
-    String promotedBy) {
+    String promotedBy,
+    SourceCommit sourceCommit) {
+
+  /**
+   * The application commit an image was built from, for lead time: {@code Ferry-Source-Commit} and
+   * {@code Ferry-Source-Time}.
+   *
+   * @param sha the commit id
+   * @param time its commit time, or null when unknown
+   */
+  public record SourceCommit(String sha, java.time.Instant time) {
+  }
 
   public PromotionRequest {
     images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
   }
 
+  public PromotionRequest(String environment, Map<String, ImageRef> images, boolean resolveDigests, boolean pullRequest,
+      String message, String approvedBy, String source, String promotedBy) {
+    this(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, null);
+  }
+
   public static PromotionRequest to(String environment) {
-    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null);
+    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null);
+  }
+
+  public PromotionRequest sourceCommit(SourceCommit value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source,
+        promotedBy, value);
   }
 
   public PromotionRequest image(String service, ImageRef image) {
     Map<String, ImageRef> all = new LinkedHashMap<>(images);
     all.put(service, image);
-    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit);
   }
 
   public PromotionRequest resolveDigests(boolean value) {
-    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, sourceCommit);
   }
 
   public PromotionRequest pullRequest(boolean value) {
-    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, sourceCommit);
   }
 
   public PromotionRequest message(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, sourceCommit);
   }
 
   public PromotionRequest approvedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, sourceCommit);
   }
 
   public PromotionRequest source(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, sourceCommit);
   }
 
   public PromotionRequest promotedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, sourceCommit);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.core.promote;
 
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.history.History;
 import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.history.VerificationRecord;
@@ -17,8 +18,15 @@ import java.util.Optional;
  * @param environments environment names, in order
  * @param cells one per service and environment where the service has an image
  * @param blocks versions blocked, per environment
+ * @param untrusted commits that look like Ferry's records but are not signed by a key {@code
+ *     git.trust} names; they count for nothing above
  */
-public record Status(List<String> environments, List<Cell> cells, List<Block> blocks) {
+public record Status(List<String> environments, List<Cell> cells, List<Block> blocks,
+    List<UntrustedRecord> untrusted) {
+
+  public Status(List<String> environments, List<Cell> cells, List<Block> blocks) {
+    this(environments, cells, blocks, List.of());
+  }
 
   /** One service in one environment. */
   public record Cell(String service, String environment, String image, String digest, String commit,
@@ -40,8 +48,10 @@ public record Status(List<String> environments, List<Cell> cells, List<Block> bl
     List<String> services = List.copyOf(promoter.config().services().keySet());
     List<Cell> cells = new ArrayList<>();
     List<Block> blocks = new ArrayList<>();
+    java.util.Map<String, UntrustedRecord> untrusted = new java.util.LinkedHashMap<>();
     for (String env : envs) {
       History history = promoter.historyOf(env);
+      history.untrusted().forEach(u -> untrusted.putIfAbsent(u.commit(), u));
       Map<String, Optional<ImageRef>> current = promoter.currentImages(env, services);
       for (String service : services) {
         Optional<ImageRef> image = current.get(service);
@@ -63,7 +73,7 @@ public record Status(List<String> environments, List<Cell> cells, List<Block> bl
       history.activeBlocks(env).forEach(b -> blocks.add(new Block(env, b.block().service(), b.block().image(),
           b.block().reason(), b.block().at(), b.commit())));
     }
-    return new Status(envs, cells, blocks);
+    return new Status(envs, cells, blocks, List.copyOf(untrusted.values()));
   }
 
   public Optional<Cell> cell(String service, String environment) {
