@@ -134,6 +134,30 @@ class PromotionCommandsTest {
   }
 
   @Test
+  void aMisspelledGateSettingIsRefusedByPlanPromoteAndVerifyAlike() throws Exception {
+    Files.writeString(config, Files.readString(config).replace("""
+          dev:
+            repo: env
+        ""","""
+          dev:
+            repo: env
+            gates:
+              - argocd: {srver: "https://argocd.example.com", app: shop-dev, tokenEnv: ARGOCD_TOKEN}
+        """));
+    String head = Git.run(dir.resolve("env.git"), "rev-parse", "main");
+    for (String[] command : new String[][] {
+        {"plan", "-c", config.toString(), "--no-resolve", "web=" + WEB + ":1.1.0", "--to", "dev"},
+        {"promote", "-c", config.toString(), "--no-resolve", "web=" + WEB + ":1.1.0", "--to", "dev"},
+        {"verify", "-c", config.toString(), "--env", "dev"}}) {
+      Run r = ferry(command);
+      assertThat(r.exit()).as(command[0] + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(command[0]).contains("ferry.yaml:10:18: gate argocd: unknown setting 'srver'");
+    }
+    // nothing was promoted
+    assertThat(Git.run(dir.resolve("env.git"), "rev-parse", "main")).isEqualTo(head);
+  }
+
+  @Test
   void usageErrorsExitTwo() {
     Run r = ferry("promote", "-c", config.toString(), "web", "--to", "dev");
     assertThat(r.exit()).isEqualTo(2);

@@ -6,6 +6,7 @@ import static dev.ferry.core.config.NodeReader.kindOf;
 import static dev.ferry.core.config.NodeReader.text;
 
 import dev.ferry.core.InputException;
+import dev.ferry.core.gate.GateCatalogue;
 import dev.ferry.core.image.ImageRef;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -41,7 +42,7 @@ final class Validator {
   static final List<String> ENVIRONMENT_KEYS = List.of("repo", "targets", "render", "after", "soak", "gates",
       "gateTimeout", "rollback", "approval", "approvers", "mode", "operators");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
-  static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
+  static final List<String> GATE_KINDS = GateCatalogue.kinds();
   static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
   static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
   static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
@@ -613,12 +614,29 @@ final class Validator {
         continue;
       }
       Set<String> seen = new HashSet<>();
+      Map<String, Node> keys = new LinkedHashMap<>();
+      boolean wellFormed = true;
       for (NodeTuple setting : ((MappingNode) settings).getValue()) {
         String key = keyText(setting, "gate " + kind + " in " + where);
-        if (key != null && !seen.add(key)) {
+        if (key == null) {
+          wellFormed = false;
+        } else if (!seen.add(key)) {
           problem(setting.getKeyNode(), "duplicate key '" + key + "' in gate " + kind + " in " + where);
-        } else if (key != null && isNull(setting.getValueNode())) {
+          wellFormed = false;
+        } else if (isNull(setting.getValueNode())) {
           problem(setting.getKeyNode(), "'" + key + "' in gate " + kind + " in " + where + " has no value");
+          wellFormed = false;
+        } else {
+          keys.put(key, setting.getKeyNode());
+        }
+      }
+      if (wellFormed) {
+        // the kind's own checks, at load time: plan and promote refuse a misspelled setting as verify does
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = (Map<String, Object>) NodeReader.plain(settings);
+        for (GateCatalogue.Problem p : GateCatalogue.problems(kind, values)) {
+          problem(p.setting() != null && keys.containsKey(p.setting()) ? keys.get(p.setting()) : tuple.getKeyNode(),
+              p.message() + " in " + where);
         }
       }
     }

@@ -28,6 +28,15 @@ final class Cluster implements AutoCloseable {
     this.owned = owned;
   }
 
+  /** The settings of every gate that reads a cluster. */
+  static final java.util.List<GateSetting> SETTINGS = java.util.List.of(
+      GateSetting.optional("kubeconfig", GateSetting.Type.STRING, null, "kubeconfig file; default $KUBECONFIG, else ~/.kube/config"),
+      GateSetting.optional("context", GateSetting.Type.STRING, null, "kubeconfig context; default the file's current context"));
+
+  static Cluster of(GateSettings s, Map<String, String> env) {
+    return fromKubeconfig(s.text("kubeconfig"), s.text("context"), env);
+  }
+
   static Cluster fromKubeconfig(String kubeconfig, String context, Map<String, String> env) {
     String file = kubeconfig;
     if (file == null || file.isBlank()) {

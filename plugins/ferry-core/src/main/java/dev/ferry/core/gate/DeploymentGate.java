@@ -4,30 +4,70 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Passes when a Kubernetes Deployment has rolled out the promoted image: the controller saw the
- * latest spec ({@code observedGeneration >= generation}), every replica is updated and available,
- * and the pod template runs the promoted image. A {@code ProgressDeadlineExceeded} condition fails.
+ * Passes when a Kubernetes Deployment has rolled out the promoted image: the pod template runs the
+ * promoted image, the controller saw that spec ({@code observedGeneration >= generation}), and every
+ * replica is updated and available. A {@code ProgressDeadlineExceeded} condition fails, but only
+ * once the Deployment is on the promoted version: until then it is the old version's verdict.
  *
- * <pre>{@code new DeploymentGate(Cluster.fromKubeconfig(null, null, System.getenv()), "shop", "web", null)}</pre>
+ * <pre>{@code new DeploymentGate(Cluster.fromKubeconfig(null, null, System.getenv()), "shop", "web", null, NotFound.NONE)}</pre>
  */
 final class DeploymentGate implements Gate {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code - deployment: {namespace: shop, name: web, container: web}}. */
+  static final GateKind KIND = new GateKind() {
+    @Override
+    public String name() {
+      return "deployment";
+    }
+
+    @Override
+    public List<GateSetting> settings() {
+      List<GateSetting> settings = new ArrayList<>(List.of(
+          GateSetting.required("name", GateSetting.Type.STRING, "Deployment name"),
+          GateSetting.optional("namespace", GateSetting.Type.STRING, "default", "its namespace"),
+          GateSetting.optional("container", GateSetting.Type.STRING, null, "only this container must run the promoted image"),
+          NotFound.SETTING));
+      settings.addAll(Cluster.SETTINGS);
+      return settings;
+    }
+
+    @Override
+    public void check(GateSettings settings, Problems problems) {
+    }
+
+    @Override
+    public Gate build(GateSettings s, Building building) {
+      return new DeploymentGate(Cluster.of(s, building.env()), s.text("namespace"), s.text("name"), s.text("container"),
+          new NotFound(s.duration(NotFound.SETTING.name()), building.clock()));
+    }
+  };
+
   private final Cluster cluster;
   private final String namespace;
   private final String deployment;
   private final String container;
+  private final NotFound notFound;
 
-  DeploymentGate(Cluster cluster, String namespace, String deployment, String container) {
+  DeploymentGate(Cluster cluster, String namespace, String deployment, String container, NotFound notFound) {
     this.cluster = cluster;
     this.namespace = namespace;
     this.deployment = deployment;
     this.container = container;
+    this.notFound = notFound;
+  }
+
+  DeploymentGate(Cluster cluster, String namespace, String deployment, String container) {
+    this(cluster, namespace, deployment, container, new NotFound(Duration.ZERO, Clock.systemUTC()));
   }
 
   @Override
@@ -47,9 +87,13 @@ final class DeploymentGate implements Gate {
       return answer.result();
     }
     if (resource == null) {
-      return GateResult.failed(what + " not found in " + cluster.describe());
+      return notFound.answer(what + " not found in " + cluster.describe(), context);
     }
-    JsonNode d = JSON.valueToTree(resource);
+    return evaluate(what, JSON.valueToTree(resource), container, context);
+  }
+
+  /** Judges a Deployment document. */
+  static GateResult evaluate(String what, JsonNode d, String container, GateContext context) {
     JsonNode status = d.path("status");
     long generation = d.path("metadata").path("generation").asLong(0);
     long observedGeneration = status.path("observedGeneration").asLong(0);
@@ -58,10 +102,22 @@ final class DeploymentGate implements Gate {
     int available = status.path("availableReplicas").asInt(0);
     int total = status.path("replicas").asInt(0);
     Map<String, Object> observed = new LinkedHashMap<>();
+    observed.put("generation", generation);
+    observed.put("observedGeneration", observedGeneration);
     observed.put("replicas", replicas);
     observed.put("updatedReplicas", updated);
     observed.put("availableReplicas", available);
 
+    // first: is this the promoted version at all? Until it is, its conditions judge the old one
+    GateResult image = PodImages.mismatch(d.path("spec").path("template").path("spec").path("containers"),
+        container, context.images(), what, observed);
+    if (image != null) {
+      return image;
+    }
+    if (observedGeneration < generation) {
+      return GateResult.running(what + " generation " + generation + " not yet observed by the controller"
+          + " (observed " + observedGeneration + ")", observed);
+    }
     for (JsonNode condition : status.path("conditions")) {
       if (condition.path("type").asText().equals("Progressing")
           && condition.path("reason").asText().equals("ProgressDeadlineExceeded")) {
@@ -69,13 +125,8 @@ final class DeploymentGate implements Gate {
             + condition.path("message").asText(""), observed);
       }
     }
-    GateResult image = PodImages.mismatch(d.path("spec").path("template").path("spec").path("containers"),
-        container, context.images(), what, observed);
-    if (image != null) {
-      return image;
-    }
-    if (observedGeneration < generation) {
-      return GateResult.running(what + " generation " + generation + " not yet observed by the controller", observed);
+    if (d.path("spec").path("paused").asBoolean(false)) {
+      return GateResult.running(what + " is paused (spec.paused)", observed);
     }
     if (updated < replicas) {
       return GateResult.running(what + ": " + updated + " of " + replicas + " replicas updated", observed);

@@ -4,6 +4,7 @@ import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -20,16 +21,38 @@ import java.util.function.Predicate;
  * @param promotedAt when the promotion commit was pushed
  * @param history tells whether a revision includes {@code commit} (is it or a later commit of the
  *     branch); null when only {@code commit} itself counts
+ * @param repoUrl the environment repository's URL, to find its source in a multi-source
+ *     Application; null when unknown
+ * @param firstDeployments the services of {@code images} that were never deployed in this
+ *     environment before this promotion
  */
 public record GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt,
-    Predicate<String> history) {
+    Predicate<String> history, String repoUrl, Set<String> firstDeployments) {
 
   public GateContext {
     images = images == null ? Map.of() : Map.copyOf(images);
+    firstDeployments = firstDeployments == null ? Set.of() : Set.copyOf(firstDeployments);
   }
 
   public GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt) {
-    this(environment, commit, images, promotedAt, null);
+    this(environment, commit, images, promotedAt, null, null, Set.of());
+  }
+
+  public GateContext(String environment, String commit, Map<String, ImageRef> images, Instant promotedAt,
+      Predicate<String> history) {
+    this(environment, commit, images, promotedAt, history, null, Set.of());
+  }
+
+  /** The same context for one service only: its image, the same commit and history. */
+  public GateContext forService(String service) {
+    ImageRef image = images.get(service);
+    return new GateContext(environment, commit, image == null ? Map.of() : Map.of(service, image), promotedAt,
+        history, repoUrl, firstDeployments.contains(service) ? Set.of(service) : Set.of());
+  }
+
+  /** True when a promoted service has never been deployed here before: its objects may not exist yet. */
+  public boolean firstDeployment() {
+    return images.keySet().stream().anyMatch(firstDeployments::contains);
   }
 
   /**

@@ -23,6 +23,46 @@ import java.util.regex.Pattern;
 final class HttpGate implements Gate {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {@code - http: {url: ..., jsonPath: $.status, equals: UP}}. */
+  static final GateKind KIND = new GateKind() {
+    @Override
+    public String name() {
+      return "http";
+    }
+
+    @Override
+    public java.util.List<GateSetting> settings() {
+      return java.util.List.of(
+          GateSetting.required("url", GateSetting.Type.URL, "http or https URL; user information in it is never shown"),
+          GateSetting.optional("expectStatus", GateSetting.Type.INTEGER, 200, "the HTTP status expected"),
+          GateSetting.optional("bodyContains", GateSetting.Type.STRING, null, "text the body must contain"),
+          GateSetting.optional("jsonPath", GateSetting.Type.STRING, null, "a simple path ($.a.b, a.b[0].c) into a JSON body"),
+          GateSetting.optional("equals", GateSetting.Type.SCALAR, null, "the value at jsonPath, compared as text"),
+          GateSetting.optional("successes", GateSetting.Type.INTEGER, 3, "consecutive good answers needed"),
+          GateSetting.optional("insecure", GateSetting.Type.BOOLEAN, false, "accept any TLS certificate"));
+    }
+
+    @Override
+    public void check(GateSettings s, Problems problems) {
+      if (s.has("equals") && !s.has("jsonPath")) {
+        problems.add("equals", "'equals' needs 'jsonPath'");
+      }
+      if (s.text("jsonPath") != null && !validPath(s.text("jsonPath"))) {
+        problems.add("jsonPath", "'jsonPath' must be a simple path like $.status or items[0].name, not '" + s.text("jsonPath") + "'");
+      }
+      if (s.integer("successes") < 1) {
+        problems.add("successes", "'successes' must be at least 1");
+      }
+    }
+
+    @Override
+    public Gate build(GateSettings s, Building building) {
+      return new HttpGate(URI.create(s.text("url")), s.integer("expectStatus"), s.text("bodyContains"),
+          s.text("jsonPath"), s.has("equals") ? String.valueOf(s.raw("equals")) : null, s.integer("successes"),
+          s.bool("insecure"));
+    }
+  };
   private static final Pattern STEP = Pattern.compile("\\.?([^.\\[\\]]+)|\\[(\\d+)\\]");
 
   private final URI url;

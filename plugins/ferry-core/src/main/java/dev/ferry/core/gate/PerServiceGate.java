@@ -41,8 +41,9 @@ final class PerServiceGate implements Gate {
       GateResult result = passed.get(service);
       if (result == null) {
         Gate gate = gates.computeIfAbsent(service, build);
-        result = gate.check(new GateContext(context.environment(), context.commit(),
-            Map.of(service, e.getValue()), context.promotedAt()));
+        // the service's own image, with the context's history: a later commit that contains the
+        // promotion counts for each service as for the whole environment
+        result = gate.check(context.forService(service));
         if (result.status() == GateStatus.PASSED) {
           passed.put(service, result); // a service that passed is not asked again
         }
@@ -50,6 +51,14 @@ final class PerServiceGate implements Gate {
       results.add(result);
       observed.put(service, result.observed());
     }
+    return worst(results, observed);
+  }
+
+  /**
+   * One answer for several: the worst wins (FAILED, then ERRORED, then RUNNING), else all passed,
+   * with {@code observed} holding each one's evidence.
+   */
+  static GateResult worst(List<GateResult> results, Map<String, Object> observed) {
     for (GateStatus worst : List.of(GateStatus.FAILED, GateStatus.ERRORED, GateStatus.RUNNING)) {
       for (GateResult r : results) {
         if (r.status() == worst) {

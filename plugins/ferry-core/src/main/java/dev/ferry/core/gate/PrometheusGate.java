@@ -41,6 +41,76 @@ final class PrometheusGate implements Gate {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** {@code - prometheus: {url: ..., query: ..., below: 0.01, for: 5m}}, or a burn rate with {@code slo}. */
+  static final GateKind KIND = new GateKind() {
+    @Override
+    public String name() {
+      return "prometheus";
+    }
+
+    @Override
+    public List<GateSetting> settings() {
+      return List.of(
+          GateSetting.required("url", GateSetting.Type.URL, "Prometheus URL"),
+          GateSetting.optional("query", GateSetting.Type.STRING, null, "PromQL returning an instant vector or a scalar"),
+          GateSetting.optional("below", GateSetting.Type.NUMBER, null, "every series must stay below this (strict)"),
+          GateSetting.optional("above", GateSetting.Type.NUMBER, null, "every series must stay above this (strict)"),
+          GateSetting.optional("for", GateSetting.Type.DURATION, Duration.ZERO, "how long the bound must hold"),
+          GateSetting.optional("slo", GateSetting.Type.NUMBER, null, "burn rate: the objective, between 0 and 1"),
+          GateSetting.optional("errorRatio", GateSetting.Type.STRING, null, "burn rate: query template with {window}"),
+          GateSetting.optional("windows", GateSetting.Type.WINDOWS, null, "burn rate: list of {long, short, burnRate}"),
+          GateSetting.optional("noData", GateSetting.Type.DURATION, Duration.ofMinutes(2),
+              "how long an empty result is waited for before failing"));
+    }
+
+    @Override
+    public void check(GateSettings s, Problems problems) {
+      if (s.has("slo") || s.has("errorRatio") || s.has("windows")) {
+        for (String key : List.of("slo", "errorRatio")) {
+          if (!s.has(key)) {
+            problems.add(null, "missing setting '" + key + "'");
+          }
+        }
+        GateCatalogue.forbid(s, problems, "in a burn-rate gate (slo)", "query", "below", "above");
+        Double slo = s.number("slo");
+        if (slo != null && (slo <= 0 || slo >= 1)) {
+          problems.add("slo", "'slo' must be between 0 and 1 (e.g. 0.999), not " + s.raw("slo"));
+        }
+        if (s.text("errorRatio") != null && !s.text("errorRatio").contains("{window}")) {
+          problems.add("errorRatio", "'errorRatio' must contain {window} where the range goes, e.g. rate(x[{window}])");
+        }
+      } else {
+        if (!GateCatalogue.present(s.raw("query"))) {
+          problems.add(null, "missing setting 'query'");
+        }
+        if (s.has("below") == s.has("above")) {
+          problems.add(null, "set exactly one of 'below' or 'above'");
+        }
+      }
+    }
+
+    @Override
+    public Gate build(GateSettings s, Building building) {
+      URI url = URI.create(s.text("url"));
+      if (s.has("slo")) {
+        List<Window> windows = new ArrayList<>();
+        if (s.raw("windows") instanceof List<?> list) {
+          for (Object item : list) {
+            Map<?, ?> m = (Map<?, ?>) item;
+            windows.add(new Window(Durations.parse((String) m.get("long")).orElseThrow(),
+                Durations.parse((String) m.get("short")).orElseThrow(), ((Number) m.get("burnRate")).doubleValue()));
+          }
+        } else {
+          windows.addAll(Window.DEFAULTS);
+        }
+        return burnRate(url, s.number("slo"), s.text("errorRatio"), windows, s.duration("for"), s.duration("noData"),
+            building.clock());
+      }
+      Bound bound = s.has("below") ? Bound.below(s.number("below")) : Bound.above(s.number("above"));
+      return bound(url, s.text("query"), bound, s.duration("for"), s.duration("noData"), building.clock());
+    }
+  };
+
   /** A limit that every observed value must respect. */
   record Bound(boolean below, double limit) {
     static Bound below(double limit) {

@@ -13,7 +13,6 @@ import dev.ferry.core.config.PullRequestConfig;
 import dev.ferry.core.forge.PromotionText;
 import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.config.ServiceConfig;
-import dev.ferry.core.gate.Gates;
 import dev.ferry.core.git.ChangeSet;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.FileChange;
@@ -284,7 +283,7 @@ public final class Promoter implements AutoCloseable {
     tell(DeliveryEvent.ROLLED_BACK, environment, Map.of(service, previous.toString()), pushed.commit(), id, by, why, null);
     tell(DeliveryEvent.BLOCKED, environment, Map.of(service, current.toString()), pushed.commit(), id, by, why, null);
     // after the revert: git is what rolls back; aborting the Rollout only stops the bad canary sooner
-    Gates.RolloutAborts aborts = Gates.abortRollouts(env.gates(), environment, List.of(service), context.env(), listener);
+    RolloutAbort.Aborts aborts = RolloutAbort.abortAll(env.gates(), environment, List.of(service), context.env(), listener);
     return new RollbackResult(id, environment, service, current.toString(), previous.toString(), pushed.commit(),
         pushed.noop(), why, aborts.aborted(), aborts.failed());
   }

@@ -104,7 +104,17 @@ public final class Verifier {
           .map(s -> history.lastChange(environment, s).map(PromotionRecord::time))
           .flatMap(Optional::stream).max(Instant::compareTo).orElse(promoter.context().clock().instant());
       // others may push to the same branch while the gates run: a later head has this commit too
-      GateContext context = new GateContext(environment, head, images, promotedAt, revision -> repo.includes(revision, head));
+      // a service with no earlier promotion here is on its first deployment: its objects may not exist yet
+      java.util.Set<String> first = new java.util.HashSet<>(images.keySet());
+      for (String s : images.keySet()) {
+        long promotions = history.promotions().stream().filter(p -> p.environment().equals(environment)
+            && p.images().containsKey(s)).count();
+        if (promotions > 1) {
+          first.remove(s);
+        }
+      }
+      GateContext context = new GateContext(environment, head, images, promotedAt, revision -> repo.includes(revision, head),
+          repo.url(), first);
       Duration limit = timeout != null ? timeout : env.gateTimeout();
       listener.on(FerryEvent.info("verify", gates.isEmpty()
           ? "'" + environment + "' has no gates: recording " + describe(images) + " as verified"

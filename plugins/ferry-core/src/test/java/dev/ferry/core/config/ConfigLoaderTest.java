@@ -121,6 +121,21 @@ class ConfigLoaderTest {
                     + " deployment, prometheus, http)",
                 "ferry.yaml:18:15: 'rollback' in environment 'staging' must be one of manual, auto, not 'always'",
                 "ferry.yaml:19:11: 'mode' in environment 'staging' must be one of direct, pull-request, not 'pr'")),
+        Arguments.of("a misspelled gate setting is refused at load time, at its line", replace("after: dev",
+                "after: dev\n    gates:\n      - argocd:\n          srver: https://argocd.example.com\n"
+                    + "          app: shop\n          tokenEnv: ARGOCD_TOKEN"),
+            List.of("ferry.yaml:18:11: gate argocd: unknown setting 'srver' (known: server, app, apps, selector, tokenEnv,"
+                    + " appNamespace, insecure, sync, refresh, namespace, acceptSuspended, healthOnly, resources, kubeconfig,"
+                    + " context, onError) in environment 'staging'",
+                "ferry.yaml:20:11: gate argocd: 'tokenEnv' cannot be used without 'server' (reading the Application"
+                    + " resource) in environment 'staging'")),
+        Arguments.of("gate setting types and rules of the kind", replace("after: dev",
+                "after: dev\n    gates:\n      - rollout: {namespace: shop, inconclusive: maybe}\n"
+                    + "      - http: {url: 'ftp://x', successes: 0}"),
+            List.of("ferry.yaml:17:9: gate rollout: missing setting 'name' in environment 'staging'",
+                "ferry.yaml:17:36: gate rollout: 'inconclusive' must be one of fail, wait, not 'maybe' in environment 'staging'",
+                "ferry.yaml:18:16: gate http: 'url' must be an http or https URL, not 'ftp://x' in environment 'staging'",
+                "ferry.yaml:18:32: gate http: 'successes' must be at least 1 in environment 'staging'")),
         Arguments.of("render must be a boolean", replace("    targets:", "    render: yes\n    targets:"),
             List.of("ferry.yaml:11:13: 'render' in environment 'dev' must be true or false, not 'yes'")),
         Arguments.of("secret pasted as a variable name is not echoed", replace("env.git",

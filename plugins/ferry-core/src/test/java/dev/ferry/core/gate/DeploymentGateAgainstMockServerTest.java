@@ -92,7 +92,7 @@ class DeploymentGateAgainstMockServerTest {
             GateStatus.RUNNING, "Deployment shop/web container web runs " + NEW + "@sha256:" + "b".repeat(64)
                 + ", waiting for " + NEW + "@sha256:" + "a".repeat(64)),
         Arguments.of("not observed yet", deployment(NEW, 1, 0, 2, 2, 2, 2, COMPLETE), null,
-            GateStatus.RUNNING, "Deployment shop/web generation 1 not yet observed by the controller"),
+            GateStatus.RUNNING, "Deployment shop/web generation 1 not yet observed by the controller (observed 0)"),
         Arguments.of("updating", deployment(NEW, 5, 5, 2, 1, 2, 3, PROGRESSING), null,
             GateStatus.RUNNING, "Deployment shop/web: 1 of 2 replicas updated"),
         Arguments.of("old pods terminating", deployment(NEW, 5, 5, 2, 2, 2, 3, PROGRESSING), null,

@@ -27,8 +27,8 @@ class GatesTest {
         Arguments.of("nagios", Map.of(), List.of(
             "ferry.yaml:12:9: unknown gate kind 'nagios' (known: argocd, rollout, deployment, prometheus, http)")),
         Arguments.of("argocd", Map.of("srver", "https://argocd", "app", "shop"), List.of(
-            "ferry.yaml:12:9: gate argocd: unknown setting 'srver' (known: server, app, tokenEnv, insecure, refresh, sync, "
-                + "kubeconfig, context, namespace, onError)")),
+            "ferry.yaml:12:9: gate argocd: unknown setting 'srver' (known: server, app, apps, selector, tokenEnv, appNamespace, "
+                + "insecure, sync, refresh, namespace, acceptSuspended, healthOnly, resources, kubeconfig, context, onError)")),
         Arguments.of("argocd", Map.of("server", "https://argocd.example.com", "app", "shop", "namespace", "argocd"), List.of(
             "ferry.yaml:12:9: gate argocd: missing setting 'tokenEnv'",
             "ferry.yaml:12:9: gate argocd: 'namespace' cannot be used with 'server' (REST API)")),
@@ -39,7 +39,7 @@ class GatesTest {
             "ferry.yaml:12:9: gate argocd: 'server' must be an http or https URL, not 'argocd.example.com'")),
         Arguments.of("rollout", Map.of("namespace", "shop"), List.of("ferry.yaml:12:9: gate rollout: missing setting 'name'")),
         Arguments.of("deployment", Map.of("name", "web", "onError", "ignore"), List.of(
-            "ferry.yaml:12:9: gate deployment: 'onError' must be pass or fail, not 'ignore'")),
+            "ferry.yaml:12:9: gate deployment: 'onError' must be one of pass, fail, not 'ignore'")),
         Arguments.of("prometheus", Map.of("url", "http://prom:9090", "query", "up", "below", 1, "above", 0, "for", "5 minutes"), List.of(
             "ferry.yaml:12:9: gate prometheus: 'for' must be a duration like 30s, 5m or 1h30m",
             "ferry.yaml:12:9: gate prometheus: set exactly one of 'below' or 'above'")),
@@ -128,6 +128,29 @@ class GatesTest {
     assertThat(second.status()).isEqualTo(GateStatus.RUNNING);
     // web passed on the first round and is not asked again
     assertThat(asked).containsExactly("api=r.example.com/api:7", "web=r.example.com/web:2", "api=r.example.com/api:7");
+  }
+
+  @Test
+  void aServiceGateKeepsTheContextsHistorySoALaterCommitCounts() {
+    String later = "9c3e7a11d0f04a6e8b5d2c1f0e9d8c7b6a594837";
+    List<Boolean> reached = new ArrayList<>();
+    PerServiceGate gate = new PerServiceGate("fake {service}", service -> new Gate() {
+      @Override
+      public String name() {
+        return "fake " + service;
+      }
+
+      @Override
+      public GateResult check(GateContext context) {
+        reached.add(context.reached(later));
+        return GateResult.passed(service + " ok");
+      }
+    });
+    GateContext context = new GateContext("dev", "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        Map.of("web", ImageRef.parse("r.example.com/web:2")), Instant.EPOCH, later::equals);
+
+    assertThat(gate.check(context).status()).isEqualTo(GateStatus.PASSED);
+    assertThat(reached).containsExactly(true);
   }
 
   @Test
