@@ -32,7 +32,7 @@ public final class ReleaseCommand implements Callable<Integer> {
   public Integer call() {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
-      String commit = promoter.release(env, service, ImageRef.parse(image), promoter.context().user());
+      String commit = promoter.release(env, ServiceImages.service(service), ImageRef.parse(image), promoter.context().user());
       console.result(Map.of("environment", env, "service", service, "image", image, "blockCommit", commit),
           "Released " + service + " " + image + " in " + env + ".");
       return 0;

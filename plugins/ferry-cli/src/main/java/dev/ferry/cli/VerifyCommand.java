@@ -50,7 +50,7 @@ public final class VerifyCommand implements Callable<Integer> {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
       VerifyResult result = new Verifier(promoter, Sleeper.SYSTEM)
-          .verify(env, services, timeout == null ? null : DurationOption.parse("--timeout", timeout));
+          .verify(env, ServiceImages.services(services), timeout == null ? null : DurationOption.parse("--timeout", timeout));
       console.result(json(result), text(result));
       if (junit != null) {
         writeJunit(junit, result);

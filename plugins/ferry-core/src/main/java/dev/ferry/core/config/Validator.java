@@ -41,7 +41,6 @@ final class Validator {
   static final List<String> GIT_KEYS = List.of("author");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?"
       + "|\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
@@ -239,9 +238,8 @@ final class Validator {
   }
 
   private void checkName(Node keyNode, String name, String what) {
-    if (!NAME.matcher(name).matches()) {
-      problem(keyNode, what + " name '" + name + "' may only hold letters, digits, '.', '_' and '-',"
-          + " starting with a letter or digit");
+    if (!Names.valid(name)) {
+      problem(keyNode, what + " name '" + name + "' " + Names.RULE);
     }
   }
 
