@@ -6,8 +6,6 @@ import dev.ferry.core.promote.PromotionResult;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.Verifier;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,37 +53,16 @@ public final class PromoteCommand implements Callable<Integer> {
       }
       if (!verify) {
         PromotionResult result = promoter.promote(request);
-        console.result(json(result, null), null);
+        console.result(Results.promote(result, null), null);
         return 0;
       }
       Duration limit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
       Verifier.PromoteVerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).promoteAndVerify(request, limit);
-      console.result(json(result.promotion(), result), null);
+      console.result(Results.promote(result.promotion(), result.verification()), null);
       result.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: " + f
           + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
       result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
-      // a rollback that did not land leaves a bad version running: that is an outside failure, not a verdict
-      return result.passed() ? 0 : result.rollbackErrors().isEmpty() ? 1 : 3;
+      return Results.exitCode(result.verification());
     }
-  }
-
-  static Map<String, Object> json(PromotionResult promotion, Verifier.PromoteVerifyResult verified) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("promotionId", promotion.promotionId());
-    out.put("environment", promotion.environment());
-    out.put("repo", promotion.repo());
-    out.put("commit", promotion.commit());
-    out.put("noop", promotion.noop());
-    out.put("mode", promotion.mode());
-    out.put("branch", promotion.branch());
-    out.put("files", promotion.files());
-    out.put("images", promotion.images());
-    out.put("attempts", promotion.attempts());
-    if (verified != null && verified.verification() != null) {
-      out.put("verification", VerifyCommand.json(verified.verification()));
-      out.put("rolledBack", !verified.verification().rollbacks().isEmpty());
-      out.put("rollbackErrors", verified.rollbackErrors());
-    }
-    return out;
   }
 }

@@ -106,10 +106,16 @@ final class ConfigBuilder {
         gates,
         duration(text(value, "gateTimeout"), EnvironmentConfig.DEFAULT_GATE_TIMEOUT),
         "auto".equals(text(value, "rollback")) ? RollbackMode.AUTO : RollbackMode.MANUAL,
-        "required".equals(text(value, "approval")),
+        approvalRequired(NodeReader.value(value, "approval")),
         approvers,
+        NodeReader.items(NodeReader.value(NodeReader.value(value, "approval"), "via")).stream().map(NodeReader::text).toList(),
         "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
         reader.at(key));
+  }
+
+  /** {@code approval: required}, or {@code approval: {required: true}}. */
+  private static boolean approvalRequired(Node approval) {
+    return approval instanceof MappingNode ? "true".equals(text(approval, "required")) : "required".equals(text(approval));
   }
 
   private static Duration duration(String text, Duration fallback) {

@@ -28,20 +28,27 @@ import java.util.Optional;
  * @param gateTimeout how long the gates may take; 10 minutes by default
  * @param rollback what to do when a gate fails
  * @param approvalRequired a person must approve ({@code approval: required})
- * @param approvers who may approve; empty means anyone the CI system allows
+ * @param approvers who may approve (required with {@code approval: required})
+ * @param approvalVia the approval sources accepted ({@code approval: {via: [...]}}); empty: any
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
-    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    boolean approvalRequired, List<String> approvers, List<String> approvalVia, PromotionMode mode,
+    SourceLocation location) {
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
+
+  /** How an approval can be given ({@code approval.via}); recorded as the Ferry-Approval-Source trailer. */
+  public static final List<String> APPROVAL_SOURCES = List.of("jenkins-input", "github-environment",
+      "pull-request-review", "cli", "ferry-serve");
 
   public EnvironmentConfig {
     targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
     gates = List.copyOf(gates);
     approvers = List.copyOf(approvers);
+    approvalVia = List.copyOf(approvalVia);
   }
 
   /**

@@ -11,6 +11,8 @@ public final class Trailers {
   public static final String SOURCE = "Ferry-Source";
   public static final String PROMOTED_BY = "Ferry-Promoted-By";
   public static final String APPROVED_BY = "Ferry-Approved-By";
+  /** How the approval was given: jenkins-input, github-environment, pull-request-review, cli, ferry-serve. */
+  public static final String APPROVAL_SOURCE = "Ferry-Approval-Source";
 
   private Trailers() {
   }

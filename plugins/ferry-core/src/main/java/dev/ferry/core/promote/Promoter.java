@@ -84,7 +84,8 @@ public final class Promoter implements AutoCloseable {
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
-    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf);
+    List<String> refusals = new Policy(context.clock())
+        .check(env, images, request.approvedBy(), Policy.approvalSource(request), this::historyOf);
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
     if (render != null && !render.onlyImages()) {
       refusals = new ArrayList<>(refusals);
@@ -326,6 +327,7 @@ public final class Promoter implements AutoCloseable {
     t.add(new Trailer(Trailers.PROMOTED_BY, request.promotedBy() != null ? request.promotedBy() : context.user()));
     if (request.approvedBy() != null && !request.approvedBy().isBlank()) {
       t.add(new Trailer(Trailers.APPROVED_BY, request.approvedBy()));
+      t.add(new Trailer(Trailers.APPROVAL_SOURCE, Policy.approvalSource(request)));
     }
     return t;
   }

@@ -21,43 +21,52 @@ public record PromotionRequest(
     String message,
     String approvedBy,
     String source,
-    String promotedBy) {
+    String promotedBy,
+    String approvalSource) {
 
   public PromotionRequest {
     images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
   }
 
   public static PromotionRequest to(String environment) {
-    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null);
+    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null);
   }
 
   public PromotionRequest image(String service, ImageRef image) {
     Map<String, ImageRef> all = new LinkedHashMap<>(images);
     all.put(service, image);
-    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, approvalSource);
   }
 
   public PromotionRequest resolveDigests(boolean value) {
-    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, approvalSource);
   }
 
   public PromotionRequest pullRequest(boolean value) {
-    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, approvalSource);
   }
 
   public PromotionRequest message(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, approvalSource);
   }
 
   public PromotionRequest approvedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, approvalSource);
   }
 
   public PromotionRequest source(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, approvalSource);
+  }
+
+  /**
+   * How the approval was given ({@code jenkins-input}, {@code github-environment}, ...): recorded as
+   * {@code Ferry-Approval-Source} and checked against the environment's {@code approval.via}.
+   */
+  public PromotionRequest approvalSource(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, value);
   }
 
   public PromotionRequest promotedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, approvalSource);
   }
 }
