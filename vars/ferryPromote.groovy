@@ -10,7 +10,7 @@
  */
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryPromote', config, ['config', 'services', 'to', 'dryRun', 'pr', 'message',
-      'verify', 'noResolve', 'source', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
+      'verify', 'noResolve', 'source', 'sourceCommit', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
   ferryCli.requireKeys('ferryPromote', config, ['services', 'to'])
   if (!(config.services instanceof Map)) {
     error("ferryPromote: 'services' maps service names to images, e.g. services: [web: 'registry.example.com/shop/web:1.4.2']")
@@ -49,6 +49,14 @@ def call(Map config = [:]) {
   String source = config.source ?: env.BUILD_URL
   if (source) {
     args.add("--source=${source}".toString())
+  }
+  // lead time: the commit this build checked out; ferry reads its time from the workspace's checkout
+  String sourceCommit = config.sourceCommit ?: env.GIT_COMMIT
+  if (sourceCommit) {
+    if (!(sourceCommit ==~ /[0-9a-fA-F]{7,64}/)) {
+      error("ferryPromote: 'sourceCommit' must be a commit id (7 to 64 hex digits)")
+    }
+    args.add("--source-commit=${sourceCommit}".toString())
   }
   args.add('--')
   args.addAll(pairs)

@@ -72,6 +72,11 @@ function ferryArguments(env) {
       if (command === 'promote' && !extra.some((a) => a === '--source' || a.startsWith('--source=')) && env.GITHUB_RUN_ID) {
         args.push(`--source=${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
       }
+      // lead time: the commit this workflow built; ferry reads its time from the checkout
+      if (command === 'promote' && !extra.some((a) => a === '--source-commit' || a.startsWith('--source-commit='))
+        && /^[0-9a-f]{40,64}$/.test(env.GITHUB_SHA || '')) {
+        args.push(`--source-commit=${env.GITHUB_SHA}`);
+      }
       return [...args, '--', ...positional];
     }
     case 'verify':
@@ -402,6 +407,9 @@ function resolveVersion() {
   return 0;
 }
 
+// JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+
 function javaExecutable() {
   if (process.env.FERRY_JAVA) return process.env.FERRY_JAVA;
   if (process.env.JAVA_HOME) return path.join(process.env.JAVA_HOME, 'bin', 'java');
@@ -432,10 +440,8 @@ async function run() {
     annotate('error', 'FERRY_JAR is not set: the install step did not run', { title: 'ferry action' });
     return 2;
   }
-  // JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
   // --json right after the command: after '--' it would be a service
-  const argv = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr', '-jar', jar,
-    args[0], '--json', ...args.slice(1)];
+  const argv = [...JVM_OPTIONS, '-jar', jar, args[0], '--json', ...args.slice(1)];
   const child = spawnSync(javaExecutable(), argv, {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
@@ -462,9 +468,50 @@ async function run() {
     setOutput('commit', '');
     setOutput('promotion-id', '');
   }
-  summary(renderSummary(command, args, exitCode, json));
+  let md = renderSummary(command, args, exitCode, json);
+  if (command === 'promote' && exitCode === 0 && json && json.environment && !json.noop) {
+    md += deliverySection(ferryJson(jar, ['metrics', args[1], `--env=${json.environment}`]), json.environment);
+  }
+  summary(md);
   annotateResult(command, json);
   return exitCode;
+}
+
+/** A second, read-only run of ferry (the environment's DORA keys); null when it gives no JSON. */
+function ferryJson(jar, args) {
+  const child = spawnSync(javaExecutable(), [...JVM_OPTIONS, '-jar', jar, ...args, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024, encoding: 'utf8',
+  });
+  try {
+    return child.status === 0 && child.stdout ? JSON.parse(child.stdout) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function seconds(s) {
+  if (s === null || s === undefined) return '–';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.round(s / 60)}m`;
+  if (s < 172800) return `${Math.round(s / 3600)}h`;
+  return `${Math.round(s / 86400)}d`;
+}
+
+/** The environment's four DORA keys over ferry metrics' window, from `ferry metrics --json`. */
+function deliverySection(metrics, environment) {
+  const keys = metrics && metrics.environments && metrics.environments[environment];
+  if (!keys) return '';
+  const rate = keys.changeFailureRate === null || keys.changeFailureRate === undefined
+    ? '–' : `${Math.round(keys.changeFailureRate * 1000) / 10}%`;
+  const spread = (s) => (s && s.count ? `${seconds(s.median)} / ${seconds(s.p90)}` : '–');
+  const mark = (key) => {
+    const t = keys.targets && keys.targets[key];
+    return t && t.met !== null && t.met !== undefined ? (t.met ? ' ✅' : ` ❌ (target ${t.target})`) : '';
+  };
+  return `\n#### Delivery in ${code(environment)} over ${cell(metrics.windowDays)} days\n\n` + table(
+    ['deployments', 'per day', 'lead time p50 / p90', 'change failure rate', 'time to restore p50 / p90'],
+    [[keys.deployments, `${keys.deploymentsPerDay}${mark('deploymentsPerDay')}`, `${spread(keys.leadTimeSeconds)}${mark('leadTime')}`,
+      `${rate}${mark('changeFailureRate')}`, `${spread(keys.timeToRestoreSeconds)}${mark('timeToRestore')}`]]);
 }
 
 async function main(argv) {
@@ -483,4 +530,4 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
-module.exports = { ferryArguments, renderSummary, escapeData, escapeProperty, inert, cell, SERVICE_NAME };
+module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, inert, cell, SERVICE_NAME };

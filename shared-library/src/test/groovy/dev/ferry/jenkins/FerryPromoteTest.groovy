@@ -40,6 +40,31 @@ class FerryPromoteTest extends FerryStepTestCase {
   }
 
   @Test
+  void theCheckedOutCommitGoesToSourceCommitForLeadTime() {
+    // given
+    respond('promote', 0, promoted('staging'))
+    binding.getVariable('env').GIT_COMMIT = 'a' * 40
+    // when
+    runStep('ferryPromote', [services: [web: WEB], to: 'staging'])
+    // then
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=staging', "--source=${BUILD_URL}",
+                                 '--source-commit=' + 'a' * 40, '--', "web=${WEB}"]
+  }
+
+  @Test
+  void aSourceCommitThatIsNoCommitIdIsRefused() {
+    Throwable thrown = null
+    try {
+      runStep('ferryPromote', [services: [web: WEB], to: 'staging', sourceCommit: 'main; --approved-by=alice'])
+    } catch (Throwable t) {
+      thrown = t
+    }
+    assert thrown != null
+    assert thrown.message.contains("'sourceCommit' must be a commit id")
+    assert calls('sh').isEmpty()
+  }
+
+  @Test
   void anApproverCannotBeNamedWithoutTheButton() {
     // when
     Throwable thrown = null

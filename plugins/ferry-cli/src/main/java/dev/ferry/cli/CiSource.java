@@ -6,6 +6,17 @@ final class CiSource {
   private CiSource() {
   }
 
+  /** The application commit being promoted: {@code GIT_COMMIT} (Jenkins) or {@code GITHUB_SHA} (Actions). */
+  static String commit() {
+    for (String name : new String[] {"GIT_COMMIT", "GITHUB_SHA"}) {
+      String value = System.getenv(name);
+      if (value != null && value.matches("[0-9a-fA-F]{7,64}")) {
+        return value;
+      }
+    }
+    return null;
+  }
+
   static String buildUrl() {
     String jenkins = System.getenv("BUILD_URL");
     if (jenkins != null && !jenkins.isBlank()) {

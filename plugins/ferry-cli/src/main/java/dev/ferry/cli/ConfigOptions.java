@@ -4,6 +4,7 @@ import dev.ferry.core.config.ConfigLoader;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.image.RegistryAccess;
 import dev.ferry.core.image.RegistryClient;
+import dev.ferry.core.notify.Notifier;
 import dev.ferry.core.promote.ImageResolver;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.PromoterContext;
@@ -38,6 +39,12 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    return new Promoter(config, PromoterContext.defaults(resolver, GateProgress.of(console)));
+    PromoterContext context = PromoterContext.defaults(resolver, GateProgress.of(console));
+    if (!config.notifications().isEmpty()) {
+      Notifier notifier = new Notifier(config.notifications(), env, console);
+      console.notificationProblems(notifier::problems);
+      context = context.withDeliveries(notifier);
+    }
+    return new Promoter(config, context);
   }
 }

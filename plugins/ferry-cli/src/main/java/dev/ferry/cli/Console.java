@@ -30,6 +30,7 @@ public final class Console implements FerryListener {
   private final PrintWriter err;
   private final boolean json;
   private final boolean debug;
+  private java.util.function.Supplier<java.util.List<String>> notificationProblems = java.util.List::of;
 
   Console(PrintWriter out, PrintWriter err, boolean json, boolean debug) {
     this.out = out;
@@ -71,9 +72,22 @@ public final class Console implements FerryListener {
     return err;
   }
 
+  /**
+   * Where the notifications of this command report what they could not deliver: the JSON result
+   * carries it as {@code notificationProblems} (stderr has it as warnings already).
+   */
+  void notificationProblems(java.util.function.Supplier<java.util.List<String>> problems) {
+    this.notificationProblems = problems;
+  }
+
   /** Prints the result: {@code value} as JSON with --json, else {@code human} on stdout. */
   public void result(Object value, String human) {
     if (json) {
+      java.util.List<String> problems = notificationProblems.get();
+      if (!problems.isEmpty() && Json.MAPPER.valueToTree(value) instanceof ObjectNode tree) {
+        tree.putPOJO("notificationProblems", problems);
+        value = tree;
+      }
       out.println(toJson(value));
     } else if (human != null && !human.isEmpty()) {
       out.println(Inert.lines(human.endsWith("\n") ? human.substring(0, human.length() - 1) : human));

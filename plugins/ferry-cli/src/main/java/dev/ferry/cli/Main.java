@@ -44,6 +44,7 @@ public final class Main implements Runnable {
       Map.entry("release", ReleaseCommand.class),
       Map.entry("status", StatusCommand.class),
       Map.entry("history", HistoryCommand.class),
+      Map.entry("metrics", MetricsCommand.class),
       Map.entry("environments", EnvironmentsCommand.class),
       Map.entry("edit", EditCommand.class),
       Map.entry("build", BuildCommand.class),

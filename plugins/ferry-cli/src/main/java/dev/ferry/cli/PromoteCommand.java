@@ -36,6 +36,14 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--source", paramLabel = "URL", description = "The CI build that promotes (default: BUILD_URL or the GitHub run URL).")
   String source;
 
+  @Option(names = "--source-commit", paramLabel = "SHA",
+      description = "The application commit the images were built from, for lead time (default: GIT_COMMIT or GITHUB_SHA).")
+  String sourceCommit;
+
+  @Option(names = "--source-time", paramLabel = "TIME",
+      description = "That commit's time, ISO-8601 (default: read from the git checkout in the working directory).")
+  String sourceTime;
+
   @Option(names = "--verify", description = "Verify after promoting; with rollback: auto, roll back when a gate fails.")
   boolean verify;
 
@@ -46,7 +54,8 @@ public final class PromoteCommand implements Callable<Integer> {
   public Integer call() {
     Console console = Console.of(spec.commandLine());
     PromotionRequest request = promotion.request().pullRequest(pullRequest).message(message)
-        .source(source != null ? source : CiSource.buildUrl());
+        .source(source != null ? source : CiSource.buildUrl())
+        .sourceCommit(SourceCommits.of(sourceCommit != null ? sourceCommit : CiSource.commit(), sourceTime, console));
     try (Promoter promoter = config.promoter(config.load(), !promotion.noResolve, console)) {
       if (dryRun) {
         return PlanCommand.print(console, promoter.plan(request));

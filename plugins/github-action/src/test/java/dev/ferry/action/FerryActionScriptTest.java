@@ -33,7 +33,11 @@ class FerryActionScriptTest {
     argsFile = dir.resolve("java-args.bin");
     answer = dir.resolve("answer.json");
     Path java = dir.resolve("fake-java");
-    Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" > '" + argsFile + "'\ncat '" + answer
+    // the read-only 'ferry metrics' after a promotion answers from its own file, so that the
+    // promotion's arguments and answer stay what the test looks at
+    Files.writeString(java, "#!/usr/bin/env bash\nfor a in \"$@\"; do [ \"$a\" = metrics ] && { printf '%s\\0' \"$@\" > '"
+        + argsFile + ".metrics'; cat '" + answer + ".metrics' 2>/dev/null; exit 0; }; done\n"
+        + "printf '%s\\0' \"$@\" > '" + argsFile + "'\ncat '" + answer
         + "'\nexit \"$(cat '" + answer + ".exit')\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
     runner.env.put("FERRY_JAVA", java.toString());
@@ -87,6 +91,39 @@ class FerryActionScriptTest {
         "commit `" + printed.get("commit") + "`",
         "| http http://127.0.0.1:8080/healthz | ✅ PASSED | GET http://127.0.0.1:8080/healthz answered as expected 1 times in a row |");
     assertThat(run.stdout()).doesNotContain("::error");
+  }
+
+  @Test
+  void aPromotionRecordsTheBuiltCommitAndSummarisesTheEnvironmentsDeliveryKeys() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("promotionId", "fp-9", "environment", "staging", "repo", "env", "commit", "0123abc",
+        "noop", false, "mode", "direct", "images", Map.of("web", "registry.example.com/shop/web:1.4.2")));
+    Files.writeString(dir.resolve("answer.json.metrics"), new ObjectMapper().writeValueAsString(Map.of(
+        "windowDays", 30.0, "environments", Map.of("staging", Map.of("deployments", 12, "deploymentsPerDay", 0.4,
+            "leadTimeSeconds", Map.of("median", 5400, "p90", 90000, "count", 12), "changeFailureRate", 0.25,
+            "timeToRestoreSeconds", Map.of("median", 420, "p90", 600, "count", 3),
+            "targets", Map.of("changeFailureRate", Map.of("target", "5%", "value", 0.25, "met", false)))))));
+    runner.env.put("GITHUB_SHA", "a".repeat(40));
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2\n").input("to", "staging");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsSubsequence("--source-commit=" + "a".repeat(40), "--", "web=registry.example.com/shop/web:1.4.2");
+    List<String> metrics = Arrays.asList(Files.readString(dir.resolve("java-args.bin.metrics")).split("\0"));
+    assertThat(metrics.subList(metrics.indexOf("-jar") + 2, metrics.size()))
+        .containsExactly("metrics", "--config=ferry.yaml", "--env=staging", "--json");
+    assertThat(runner.summary()).contains("#### Delivery in `staging` over 30 days",
+        "| 12 | 0.4 | 90m / 25h | 25% ❌ (target 5%) | 7m / 10m |");
+  }
+
+  @Test
+  void aBranchNameIsNotTakenForTheSourceCommit() throws Exception {
+    ferryAnswers(0, Map.of("environment", "staging", "noop", true, "images", Map.of()));
+    runner.env.put("GITHUB_SHA", "main --approved-by=alice");
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2\n").input("to", "staging");
+    assertThat(runner.run("run").exitCode()).isZero();
+    assertThat(ferryArgs()).doesNotContain("--source-commit").doesNotContain("main --approved-by=alice");
   }
 
   @Test

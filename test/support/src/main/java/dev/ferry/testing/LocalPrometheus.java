@@ -89,6 +89,12 @@ public final class LocalPrometheus implements AutoCloseable {
     throw new IOException("no series for '" + query + "' within " + timeout + ": " + process.logText());
   }
 
+  /** The JSON answer of an instant query ({@code /api/v1/query}). */
+  public String query(String promql) throws IOException {
+    return get("/api/v1/query?query=" + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))
+        .map(HttpResponse::body).orElseThrow(() -> new IOException("prometheus does not answer: " + process.logText()));
+  }
+
   /** The answer, or empty while Prometheus does not answer yet. */
   private java.util.Optional<HttpResponse<String>> get(String path) throws IOException {
     try {

@@ -43,7 +43,8 @@ final class ConfigBuilder {
     Node author = NodeReader.value(NodeReader.value(root, "git"), "author");
     GitAuthor gitAuthor = author == null ? GitAuthor.DEFAULT
         : new GitAuthor(text(author, "name"), text(author, "email"));
-    return new FerryConfig(file, repos, registries, services, environments, gitAuthor);
+    return new FerryConfig(file, repos, registries, services, environments, gitAuthor,
+        metrics(NodeReader.value(root, "metrics")), notifications(NodeReader.value(root, "notifications")));
   }
 
   private interface Entry {
@@ -116,6 +117,50 @@ final class ConfigBuilder {
   /** {@code approval: required}, or {@code approval: {required: true}}. */
   private static boolean approvalRequired(Node approval) {
     return approval instanceof MappingNode ? "true".equals(text(approval, "required")) : "required".equals(text(approval));
+  }
+
+  private static MetricsConfig metrics(Node node) {
+    if (node == null) {
+      return MetricsConfig.DEFAULT;
+    }
+    Node targets = NodeReader.value(node, "targets");
+    Map<String, String> written = new LinkedHashMap<>();
+    for (String key : Validator.METRICS_TARGET_KEYS) {
+      String value = text(targets, key);
+      if (value != null) {
+        written.put(key, value);
+      }
+    }
+    return new MetricsConfig(duration(text(node, "since"), MetricsConfig.DEFAULT_SINCE),
+        new MetricsConfig.Targets(
+            Optional.ofNullable(written.get("timeToRestore")).flatMap(Durations::parse),
+            Optional.ofNullable(written.get("leadTime")).flatMap(Durations::parse),
+            Optional.ofNullable(written.get("changeFailureRate")).flatMap(MetricsConfig::ratio),
+            Optional.ofNullable(written.get("deploymentsPerDay")).flatMap(MetricsConfig::ratio),
+            written));
+  }
+
+  private List<NotificationConfig> notifications(Node node) {
+    List<NotificationConfig> out = new ArrayList<>();
+    for (Node item : NodeReader.items(node)) {
+      String kind = null;
+      Node settings = null;
+      for (NodeTuple tuple : ((MappingNode) item).getValue()) {
+        if (NotificationConfig.KINDS.contains(text(tuple.getKeyNode()))) {
+          kind = text(tuple.getKeyNode());
+          settings = tuple.getValueNode();
+        }
+      }
+      Node on = NodeReader.value(item, "on");
+      java.util.Set<String> events = on == null ? NotificationConfig.defaultEvents(kind)
+          : new java.util.LinkedHashSet<>(NodeReader.items(on).stream().map(NodeReader::text).toList());
+      List<String> environments = NodeReader.items(NodeReader.value(item, "environments")).stream()
+          .map(NodeReader::text).toList();
+      String urlEnv = Optional.ofNullable(text(settings, "webhookEnv")).orElse(text(settings, "urlEnv"));
+      out.add(new NotificationConfig(kind, urlEnv, text(settings, "url"), text(settings, "tokenEnv"),
+          text(settings, "secretEnv"), text(settings, "dashboardUid"), events, environments, reader.at(item)));
+    }
+    return out;
   }
 
   private static Duration duration(String text, Duration fallback) {

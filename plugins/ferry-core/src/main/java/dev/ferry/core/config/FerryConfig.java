@@ -19,11 +19,20 @@ import java.util.Map;
  *
  * @param file the file it was read from
  * @param author the author of Ferry's commits; {@link GitAuthor#DEFAULT} when not configured
+ * @param metrics the window and targets of the delivery metrics ({@code metrics:})
+ * @param notifications who is told of promotions, verifications, rollbacks and releases ({@code notifications:})
  */
 public record FerryConfig(Path file, Map<String, RepoConfig> repos, Map<String, RegistryConfig> registries,
-    Map<String, ServiceConfig> services, Map<String, EnvironmentConfig> environments, GitAuthor author) {
+    Map<String, ServiceConfig> services, Map<String, EnvironmentConfig> environments, GitAuthor author,
+    MetricsConfig metrics, List<NotificationConfig> notifications) {
+
+  public FerryConfig(Path file, Map<String, RepoConfig> repos, Map<String, RegistryConfig> registries,
+      Map<String, ServiceConfig> services, Map<String, EnvironmentConfig> environments, GitAuthor author) {
+    this(file, repos, registries, services, environments, author, MetricsConfig.DEFAULT, List.of());
+  }
 
   public FerryConfig {
+    notifications = List.copyOf(notifications);
     repos = frozen(repos);
     registries = frozen(registries);
     services = frozen(services);

@@ -29,7 +29,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class Validator {
 
   static final String API_VERSION = "ferry/v1";
-  static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git");
+  static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git",
+      "metrics", "notifications");
   static final List<String> REPO_KEYS = List.of("url", "branch", "auth");
   static final List<String> AUTH_KEYS = List.of("usernameEnv", "passwordEnv", "sshKeyFile", "knownHostsFile");
   static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
@@ -41,6 +42,14 @@ final class Validator {
   static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
   static final List<String> GIT_KEYS = List.of("author");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
+  static final List<String> METRICS_KEYS = List.of("since", "targets");
+  static final List<String> METRICS_TARGET_KEYS = List.of("timeToRestore", "leadTime", "changeFailureRate",
+      "deploymentsPerDay");
+  static final Map<String, List<String>> NOTIFICATION_KEYS = Map.of(
+      "slack", List.of("webhookEnv"),
+      "teams", List.of("webhookEnv"),
+      "webhook", List.of("urlEnv", "secretEnv"),
+      "grafana", List.of("url", "tokenEnv", "dashboardUid"));
 
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?"
@@ -95,6 +104,12 @@ final class Validator {
           requiredText(gitKeys.get("author"), author, "email", "git.author");
         }
       }
+    }
+    if (top.get("metrics") != null) {
+      metrics(top.get("metrics"));
+    }
+    if (top.get("notifications") != null) {
+      notifications(top.get("notifications"), environments == null ? Set.of() : namesOf(environments));
     }
     // report in reading order, whatever order the checks ran in
     problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
@@ -611,6 +626,108 @@ final class Validator {
 
   private static String known(java.util.Collection<String> names) {
     return names.isEmpty() ? "" : " (known: " + String.join(", ", names) + ")";
+  }
+
+  private void metrics(Node node) {
+    Map<String, Node> keys = mapping(node, "metrics", METRICS_KEYS);
+    if (keys == null) {
+      return;
+    }
+    duration(keys, "since", "metrics");
+    Node targets = keys.get("targets");
+    if (targets == null) {
+      return;
+    }
+    Map<String, Node> t = mapping(targets, "metrics.targets", METRICS_TARGET_KEYS);
+    if (t == null) {
+      return;
+    }
+    duration(t, "timeToRestore", "metrics.targets");
+    duration(t, "leadTime", "metrics.targets");
+    for (String key : List.of("changeFailureRate", "deploymentsPerDay")) {
+      Node value = t.get(key);
+      if (value != null && MetricsConfig.ratio(String.valueOf(text(value))).isEmpty()) {
+        problem(value, "'" + key + "' in metrics.targets must be a number or a percentage like 0.5%, not "
+            + kindOf(value));
+      }
+    }
+  }
+
+  private void notifications(Node node, Set<String> environments) {
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'notifications' must be a list, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      String kinds = String.join(", ", NotificationConfig.KINDS);
+      if (!(item instanceof MappingNode)) {
+        problem(item, "each notification must be a mapping with one of " + kinds + ", like - slack: {webhookEnv: SLACK_WEBHOOK_URL}");
+        continue;
+      }
+      Map<String, Node> keys = entriesChecked(item, "notifications");
+      List<String> named = keys.keySet().stream().filter(NotificationConfig.KINDS::contains).toList();
+      for (String key : keys.keySet()) {
+        if (!NotificationConfig.KINDS.contains(key) && !key.equals("on") && !key.equals("environments")) {
+          problem(keyNodeOf(item, key), "unknown key '" + key + "' in a notification (known: " + kinds + ", on, environments)");
+        }
+      }
+      if (named.size() != 1) {
+        problem(item, "a notification names exactly one of " + kinds + (named.isEmpty() ? "" : ", not " + String.join(" and ", named)));
+        continue;
+      }
+      String kind = named.get(0);
+      String where = "notification " + kind;
+      Map<String, Node> settings = mapping(keys.get(kind), where, NOTIFICATION_KEYS.get(kind));
+      if (settings != null) {
+        switch (kind) {
+          case "slack", "teams" -> {
+            requiredText(keys.get(kind), settings, "webhookEnv", where);
+            envVar(settings, "webhookEnv", where);
+          }
+          case "webhook" -> {
+            requiredText(keys.get(kind), settings, "urlEnv", where);
+            envVar(settings, "urlEnv", where);
+            envVar(settings, "secretEnv", where);
+          }
+          default -> {
+            String url = requiredText(keys.get(kind), settings, "url", where);
+            if (url != null && !url.matches("https?://[^\\s/@]+(/\\S*)?")) {
+              problem(settings.get("url"), "'url' in " + where + " must be the http(s) address of Grafana, without credentials");
+            }
+            requiredText(keys.get(kind), settings, "tokenEnv", where);
+            envVar(settings, "tokenEnv", where);
+            optionalText(settings, "dashboardUid", where);
+          }
+        }
+      }
+      names(keys.get("on"), "'on' in " + where, NotificationConfig.EVENTS);
+      names(keys.get("environments"), "'environments' in " + where, environments);
+    }
+  }
+
+  /** A list whose items must each be one of {@code known}. */
+  private void names(Node node, String where, java.util.Collection<String> known) {
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+      problem(node, where + " must be a list of " + String.join(", ", known) + ", not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      String value = text(item);
+      if (value == null || !known.contains(value)) {
+        problem(item, "unknown " + kindOf(item) + " in " + where + " (known: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  private static Set<String> namesOf(Node environments) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    if (environments instanceof MappingNode m) {
+      m.getValue().forEach(t -> out.add(text(t.getKeyNode())));
+    }
+    return out;
   }
 
   private void problem(Node node, String message) {

@@ -96,7 +96,18 @@ public final class History {
         c.trailer(Trailers.PROMOTED_BY).orElse(c.authorName()),
         c.trailer(Trailers.APPROVED_BY).orElse(null),
         c.trailer(Trailers.SOURCE).orElse(null),
-        c.subject()));
+        c.subject(),
+        c.trailer(Trailers.SOURCE_COMMIT).orElse(null),
+        c.trailer(Trailers.SOURCE_TIME).flatMap(History::instant).orElse(null)));
+  }
+
+  private static Optional<Instant> instant(String text) {
+    try {
+      return Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+    } catch (java.time.format.DateTimeParseException notATime) {
+      // a trailer written by hand is no reason to fail a status or a rollback; lead time skips it
+      return Optional.empty();
+    }
   }
 
   /** Commits whose {@code refs/notes/ferry} note is not Ferry's JSON; their notes are ignored. */

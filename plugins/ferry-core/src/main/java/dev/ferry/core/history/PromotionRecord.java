@@ -17,6 +17,8 @@ import java.util.Map;
  * @param approvedBy {@code Ferry-Approved-By}, or null
  * @param source {@code Ferry-Source}, the CI build URL, or null
  * @param subject the commit subject
+ * @param sourceCommit {@code Ferry-Source-Commit}, the application commit the image was built from, or null
+ * @param sourceTime {@code Ferry-Source-Time}, that commit's time, or null; lead time starts there
  */
 public record PromotionRecord(
     String id,
@@ -29,7 +31,9 @@ public record PromotionRecord(
     String promotedBy,
     String approvedBy,
     String source,
-    String subject) {
+    String subject,
+    String sourceCommit,
+    Instant sourceTime) {
 
   public static final String PROMOTE = "promote";
   public static final String ROLLBACK = "rollback";

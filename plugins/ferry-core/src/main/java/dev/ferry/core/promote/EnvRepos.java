@@ -20,12 +20,15 @@ final class EnvRepos implements AutoCloseable {
   private final FerryConfig config;
   private final Path cacheRoot;
   private final FerryListener listener;
+  private final java.time.Clock clock;
   private final Map<String, EnvRepo> open = new LinkedHashMap<>();
 
-  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener) {
+  /** {@code clock} dates the commits: a promotion lands at its commit time, which the delivery metrics read. */
+  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock) {
     this.config = config;
     this.cacheRoot = cacheRoot;
     this.listener = listener;
+    this.clock = clock;
   }
 
   EnvRepo of(EnvironmentConfig environment) {
@@ -41,7 +44,9 @@ final class EnvRepos implements AutoCloseable {
     } else {
       credentials = GitCredentials.none();
     }
-    return EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener);
+    EnvRepo.Options defaults = EnvRepo.Options.DEFAULT;
+    return EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener,
+        new EnvRepo.Options(defaults.retry(), clock, defaults.timeout(), defaults.committer()));
   }
 
   @Override

@@ -20,6 +20,7 @@ import dev.ferry.core.history.History;
 import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.history.Trailers;
 import dev.ferry.core.image.ImageRef;
+import dev.ferry.core.notify.DeliveryEvent;
 import dev.ferry.core.render.LineDiff;
 import dev.ferry.core.render.RenderDiff;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class Promoter implements AutoCloseable {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
-    this.repos = new EnvRepos(config, context.cacheRoot(), listener);
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock());
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
@@ -148,6 +149,10 @@ public final class Promoter implements AutoCloseable {
         + (pr ? " on branch " + branch : "") + ")"));
     Map<String, String> images = new LinkedHashMap<>();
     plan.images().forEach((s, i) -> images.put(s, i.toString()));
+    if (!pushed.noop()) {
+      tell(pr ? DeliveryEvent.PULL_REQUEST_OPENED : DeliveryEvent.PROMOTED, env.name(), images, pushed.commit(), id,
+          request.promotedBy() != null ? request.promotedBy() : context.user(), null, request.source());
+    }
     return new PromotionResult(id, env.name(), env.repo(), pushed.commit(), pushed.noop(),
         pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts());
   }
@@ -215,6 +220,8 @@ public final class Promoter implements AutoCloseable {
     forget(env);
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));
+    tell(DeliveryEvent.ROLLED_BACK, environment, Map.of(service, previous.toString()), pushed.commit(), id, by, why, null);
+    tell(DeliveryEvent.BLOCKED, environment, Map.of(service, current.toString()), pushed.commit(), id, by, why, null);
     // after the revert: git is what rolls back; aborting the Rollout only stops the bad canary sooner
     Gates.RolloutAborts aborts = Gates.abortRollouts(env.gates(), environment, List.of(service), context.env(), listener);
     return new RollbackResult(id, environment, service, current.toString(), previous.toString(), pushed.commit(),
@@ -233,7 +240,15 @@ public final class Promoter implements AutoCloseable {
         Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson()));
     forget(env);
     listener.on(FerryEvent.info("release", "released " + service + " " + entry.block().image() + " in " + environment));
+    tell(DeliveryEvent.RELEASED, environment, Map.of(service, entry.block().image()), entry.commit(), null, by, null, null);
     return entry.commit();
+  }
+
+  /** Tells the context's receivers; they never fail what they are told of. */
+  void tell(String type, String environment, Map<String, String> images, String commit, String id, String by,
+      String reason, String link) {
+    context.deliveries().on(new DeliveryEvent(type, environment, images, commit, id, by, reason, link,
+        context.clock().instant()));
   }
 
   /** The history of the repository an environment lives in. */
@@ -323,6 +338,12 @@ public final class Promoter implements AutoCloseable {
     t.add(new Trailer(Trailers.PROMOTION_ID, id));
     if (request.source() != null && !request.source().isBlank()) {
       t.add(new Trailer(Trailers.SOURCE, request.source()));
+    }
+    if (request.sourceCommit() != null) {
+      t.add(new Trailer(Trailers.SOURCE_COMMIT, request.sourceCommit().sha()));
+      if (request.sourceCommit().time() != null) {
+        t.add(new Trailer(Trailers.SOURCE_TIME, request.sourceCommit().time().toString()));
+      }
     }
     t.add(new Trailer(Trailers.PROMOTED_BY, request.promotedBy() != null ? request.promotedBy() : context.user()));
     if (request.approvedBy() != null && !request.approvedBy().isBlank()) {

@@ -1,6 +1,7 @@
 package dev.ferry.core.promote;
 
 import dev.ferry.core.FerryListener;
+import dev.ferry.core.notify.DeliveryListener;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -17,9 +18,15 @@ import java.util.Map;
  * @param user who runs Ferry, recorded as {@code Ferry-Promoted-By} unless the request names someone
  * @param historyDepth how many commits of an environment branch are read for history and policy
  *     (blocks are read further back, see {@link dev.ferry.core.history.History})
+ * @param deliveries who is told what happened (notifications, Grafana annotations)
  */
 public record PromoterContext(Path cacheRoot, Clock clock, ImageResolver resolver, FerryListener listener,
-    Map<String, String> env, String user, int historyDepth) {
+    Map<String, String> env, String user, int historyDepth, DeliveryListener deliveries) {
+
+  public PromoterContext(Path cacheRoot, Clock clock, ImageResolver resolver, FerryListener listener,
+      Map<String, String> env, String user, int historyDepth) {
+    this(cacheRoot, clock, resolver, listener, env, user, historyDepth, DeliveryListener.NONE);
+  }
 
   public static PromoterContext defaults(ImageResolver resolver, FerryListener listener) {
     Map<String, String> env = System.getenv();
@@ -29,14 +36,18 @@ public record PromoterContext(Path cacheRoot, Clock clock, ImageResolver resolve
   }
 
   public PromoterContext withCacheRoot(Path path) {
-    return new PromoterContext(path, clock, resolver, listener, env, user, historyDepth);
+    return new PromoterContext(path, clock, resolver, listener, env, user, historyDepth, deliveries);
   }
 
   public PromoterContext withClock(Clock value) {
-    return new PromoterContext(cacheRoot, value, resolver, listener, env, user, historyDepth);
+    return new PromoterContext(cacheRoot, value, resolver, listener, env, user, historyDepth, deliveries);
+  }
+
+  public PromoterContext withDeliveries(DeliveryListener value) {
+    return new PromoterContext(cacheRoot, clock, resolver, listener, env, user, historyDepth, value);
   }
 
   public PromoterContext withHistoryDepth(int value) {
-    return new PromoterContext(cacheRoot, clock, resolver, listener, env, user, value);
+    return new PromoterContext(cacheRoot, clock, resolver, listener, env, user, value, deliveries);
   }
 }

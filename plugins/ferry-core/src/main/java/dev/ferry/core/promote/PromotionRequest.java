@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * PromotionRequest.to("staging").image("web", ImageRef.parse("registry.example.com/shop/web:1.4.2"))
- *     .approvedBy("alice").source(System.getenv("BUILD_URL"));
+ *     .approvedBy("alice").approvalSource("jenkins-input").source(System.getenv("BUILD_URL"));
  * }</pre>
  */
 public record PromotionRequest(
@@ -22,40 +22,60 @@ public record PromotionRequest(
     String approvedBy,
     String source,
     String promotedBy,
+    SourceCommit sourceCommit,
     String approvalSource) {
+
+  /**
+   * The application commit an image was built from, for lead time: {@code Ferry-Source-Commit} and
+   * {@code Ferry-Source-Time}.
+   *
+   * @param sha the commit id
+   * @param time its commit time, or null when unknown
+   */
+  public record SourceCommit(String sha, java.time.Instant time) {
+  }
 
   public PromotionRequest {
     images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
   }
 
+  public PromotionRequest(String environment, Map<String, ImageRef> images, boolean resolveDigests, boolean pullRequest,
+      String message, String approvedBy, String source, String promotedBy) {
+    this(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, null, null);
+  }
+
   public static PromotionRequest to(String environment) {
-    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null);
+    return new PromotionRequest(environment, Map.of(), true, false, null, null, null, null, null, null);
+  }
+
+  public PromotionRequest sourceCommit(SourceCommit value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, value, approvalSource);
   }
 
   public PromotionRequest image(String service, ImageRef image) {
     Map<String, ImageRef> all = new LinkedHashMap<>(images);
     all.put(service, image);
-    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, approvalSource);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest resolveDigests(boolean value) {
-    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, approvalSource);
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest pullRequest(boolean value) {
-    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest message(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest approvedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest source(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, sourceCommit, approvalSource);
   }
 
   /**
@@ -63,10 +83,10 @@ public record PromotionRequest(
    * {@code Ferry-Approval-Source} and checked against the environment's {@code approval.via}.
    */
   public PromotionRequest approvalSource(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, value);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, value);
   }
 
   public PromotionRequest promotedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, sourceCommit, approvalSource);
   }
 }

@@ -18,6 +18,7 @@ import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.gate.Verification;
 import dev.ferry.core.history.Evidence;
 import dev.ferry.core.history.History;
+import dev.ferry.core.notify.DeliveryEvent;
 import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.history.VerificationRecord;
 import dev.ferry.core.image.ImageRef;
@@ -113,6 +114,9 @@ public final class Verifier {
       List<String> recordedOn = record(environment, head, images, verification, history);
       result = new VerifyResult(environment, verification.passed(), head, strings(images), verification.outcomes(),
           recordedOn, List.of(), List.of());
+      promoter.tell(result.passed() ? DeliveryEvent.VERIFIED : DeliveryEvent.VERIFICATION_FAILED, environment,
+          result.images(), head, null, "ferry", result.failure()
+              .map(o -> "gate " + o.gate() + " " + o.status() + ": " + o.reason()).orElse(null), null);
     } finally {
       gates.forEach(Gate::close);
     }

@@ -153,7 +153,7 @@ class ConfigLoaderTest {
                 "ferry.yaml:6:26: 'insecure' in registry 'http://r' must be true or false, not 'maybe'")),
         Arguments.of("unknown top-level key", "apiVersion: ferry/v1\nrepo: {}\n" + VALID.substring(21),
             List.of("ferry.yaml:2:1: unknown key 'repo' at the top level (known: apiVersion, repos, registries,"
-                + " services, environments, git)")));
+                + " services, environments, git, metrics, notifications)")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -70,6 +70,10 @@ class ConfigSchemaTest {
       "wrong apiVersion           | ferry/v1                               | ferry/v2",
       "no targets and no after    | '    after: dev\n'                     | ''",
       "secret as variable name    | 'env.git'                              | 'env.git\n    auth: {passwordEnv: ghp-x}'",
+      "two notification kinds     | 'environments:'                        | 'notifications:\n  - {slack: {webhookEnv: A}, teams: {webhookEnv: B}}\nenvironments:'",
+      "unknown notification event | 'environments:'                        | 'notifications:\n  - {slack: {webhookEnv: A}, on: [deployed]}\nenvironments:'",
+      "webhook URL written inline | 'environments:'                        | 'notifications:\n  - {webhook: {urlEnv: \"https://hooks/x\"}}\nenvironments:'",
+      "bad metrics target         | 'environments:'                        | 'metrics: {targets: {changeFailureRate: often}}\nenvironments:'",
   })
   void schemaAndLoaderRefuseTheSameMistakes(String name, String from, String to) throws Exception {
     String text = ConfigLoaderTest.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
@@ -110,6 +114,17 @@ class ConfigSchemaTest {
         .isEqualTo(Validator.AUTH_KEYS);
     assertThat(names(definitions.get("registry").get("properties"))).isEqualTo(Validator.REGISTRY_KEYS);
     assertThat(names(definitions.get("gate").get("properties"))).isEqualTo(Validator.GATE_KINDS);
+    assertThat(names(schemaTree().get("properties").get("metrics").get("properties"))).isEqualTo(Validator.METRICS_KEYS);
+    assertThat(names(schemaTree().get("properties").get("metrics").get("properties").get("targets").get("properties")))
+        .isEqualTo(Validator.METRICS_TARGET_KEYS);
+    JsonNode notification = definitions.get("notification").get("properties");
+    assertThat(names(notification)).isEqualTo(java.util.stream.Stream.concat(NotificationConfig.KINDS.stream(),
+        java.util.stream.Stream.of("on", "environments")).toList());
+    NotificationConfig.KINDS.forEach(kind -> assertThat(names(notification.get(kind).get("properties")))
+        .as(kind).isEqualTo(Validator.NOTIFICATION_KEYS.get(kind)));
+    List<String> events = new ArrayList<>();
+    notification.get("on").get("items").get("enum").forEach(e -> events.add(e.asText()));
+    assertThat(events).isEqualTo(NotificationConfig.EVENTS);
     List<List<String>> targets = new ArrayList<>();
     definitions.get("target").get("oneOf").forEach(t -> targets.add(names(t.get("properties"))));
     assertThat(targets).containsExactlyElementsOf(Validator.TARGET_KEYS.values());

@@ -1,0 +1,175 @@
+package dev.ferry.core.git;
+
+import dev.ferry.core.InputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.notes.NoteMap;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Builds Ferry's commits in memory, with no checkout: the branch commit with the edited files, the
+ * notes commit, and commits of other refs Ferry keeps (the state index). Every commit passes
+ * through {@link #insert}, the one place where a commit is written: the seam where a signer signs
+ * the {@link CommitBuilder} before it is inserted.
+ *
+ * <pre>{@code
+ * CommitWriter.Built b = writer.build(inserter, head, changeSet, author);
+ * if (b.commit() == null) { ... already in place ... }
+ * }</pre>
+ */
+final class CommitWriter {
+
+  /**
+   * A commit that was built (not pushed yet).
+   *
+   * @param commit the new commit, or null when the changes were already in place
+   * @param tree its tree
+   * @param changed the paths whose content changed
+   */
+  record Built(ObjectId commit, ObjectId tree, List<String> changed) {
+  }
+
+  private final String where;
+  private final Clock clock;
+  private final PersonIdent committer;
+
+  /**
+   * @param where the repository and branch, for errors
+   * @param committer the committer of branch commits; null means the author
+   */
+  CommitWriter(String where, Clock clock, PersonIdent committer) {
+    this.where = where;
+    this.clock = clock;
+    this.committer = committer;
+  }
+
+  /** A commit on top of {@code base} with the changes applied, or {@code Built(null, ...)} when nothing changes. */
+  Built build(ObjectInserter ins, ObjectId base, ChangeSet changes, PersonIdent author) throws IOException {
+    return buildOn(ins, base, changes.changes(), changes.message(), author, committer);
+  }
+
+  /**
+   * A commit with {@code base} (null: none) as its parent and its tree with {@code changes}
+   * applied; {@code Built(null, ...)} when the tree stays the same.
+   */
+  Built buildOn(ObjectInserter ins, ObjectId base, Map<String, FileChange> changes, String message,
+      PersonIdent author, PersonIdent committerOrNull) throws IOException {
+    try (ObjectReader reader = ins.newReader(); RevWalk rw = new RevWalk(reader)) {
+      RevCommit baseCommit = base == null ? null : rw.parseCommit(base);
+      ObjectId oldTree = baseCommit == null ? null : baseCommit.getTree();
+      Map<String, ObjectId> edits = new LinkedHashMap<>();
+      List<String> changed = new ArrayList<>();
+      for (Map.Entry<String, FileChange> e : changes.entrySet()) {
+        String path = e.getKey();
+        String current = null;
+        ObjectId oldBlob = null;
+        try (TreeWalk tw = oldTree == null ? null : TreeWalk.forPath(reader, path, oldTree)) {
+          if (tw != null) {
+            FileMode mode = tw.getFileMode(0);
+            if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+              throw new InputException("'" + path + "' in " + where
+                  + " is a " + (mode == FileMode.TREE ? "directory" : "link or submodule") + ", not a file");
+            }
+            oldBlob = tw.getObjectId(0);
+            current = new String(reader.open(oldBlob).getBytes(), StandardCharsets.UTF_8);
+          }
+        }
+        String next = e.getValue().apply(path, current);
+        if (Objects.equals(next, current)) {
+          continue;
+        }
+        if (next == null) {
+          edits.put(path, TreeEditor.DELETE);
+        } else {
+          ObjectId blob = ins.insert(Constants.OBJ_BLOB, next.getBytes(StandardCharsets.UTF_8));
+          if (blob.equals(oldBlob)) {
+            continue;
+          }
+          edits.put(path, blob);
+        }
+        changed.add(path);
+      }
+      ObjectId tree = edits.isEmpty() && oldTree != null ? oldTree : TreeEditor.apply(reader, ins, oldTree, edits);
+      if (tree.equals(oldTree)) {
+        return new Built(null, tree, List.of());
+      }
+      PersonIdent who = author == null ? defaultIdent() : author;
+      CommitBuilder cb = new CommitBuilder();
+      cb.setTreeId(tree);
+      if (base != null) {
+        cb.setParentId(base);
+      }
+      cb.setAuthor(who);
+      PersonIdent c = committerOrNull == null ? who : committerOrNull;
+      cb.setCommitter(new PersonIdent(c.getName(), c.getEmailAddress(), clock.instant(), who.getZoneId()));
+      cb.setEncoding(StandardCharsets.UTF_8);
+      cb.setMessage(message);
+      return new Built(insert(ins, cb), tree, changed);
+    }
+  }
+
+  /** A notes commit on top of {@code base} with the updates applied, or null when nothing changes. */
+  ObjectId buildNotes(ObjectInserter ins, ObjectId base, Map<ObjectId, UnaryOperator<String>> updates)
+      throws IOException {
+    try (ObjectReader reader = ins.newReader(); RevWalk rw = new RevWalk(reader)) {
+      NoteMap map = LogReader.notesMap(reader, rw, base);
+      boolean changed = false;
+      for (Map.Entry<ObjectId, UnaryOperator<String>> e : updates.entrySet()) {
+        String old = LogReader.noteText(reader, map, e.getKey());
+        String next = e.getValue().apply(old);
+        if (Objects.equals(old, next)) {
+          continue;
+        }
+        if (next == null) {
+          map.set(e.getKey(), (ObjectId) null);
+        } else {
+          map.set(e.getKey(), next, ins);
+        }
+        changed = true;
+      }
+      if (!changed) {
+        return null;
+      }
+      PersonIdent who = defaultIdent();
+      CommitBuilder cb = new CommitBuilder();
+      cb.setTreeId(map.writeTree(ins));
+      if (base != null) {
+        cb.setParentId(base);
+      }
+      cb.setAuthor(who);
+      cb.setCommitter(who);
+      cb.setMessage("Notes added by Ferry\n");
+      return insert(ins, cb);
+    }
+  }
+
+  /** Ferry's own identity, for commits no person authored (notes, the state index). */
+  PersonIdent defaultIdent() {
+    return new PersonIdent("Ferry", "ferry@localhost", clock.instant(), ZoneOffset.UTC);
+  }
+
+  /**
+   * Writes one commit object. Every commit Ferry makes is inserted here, so a signer that sets
+   * the builder's signature (over its {@code build()} bytes) covers all of them.
+   */
+  private ObjectId insert(ObjectInserter ins, CommitBuilder cb) throws IOException {
+    return ins.insert(cb);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.ferry.core.git;
+
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.Transport;
+
+/**
+ * The refs Ferry follows on the server (the branch and the notes), as last fetched into the
+ * mirror or last pushed. Changes when what Ferry fetches, or how, changes.
+ *
+ * <pre>{@code
+ * refs.fetchOnce();
+ * ObjectId head = refs.head();
+ * }</pre>
+ */
+final class RemoteRefs {
+
+  private static final String TOPIC = "git";
+
+  private final Repository repo;
+  private final MirrorCache cache;
+  private final Transports transports;
+  private final GitDiagnosis diagnosis;
+  private final FerryListener listener;
+  private final String branchRef;
+  private ObjectId head;
+  private ObjectId notes;
+
+  RemoteRefs(Repository repo, MirrorCache cache, Transports transports, GitDiagnosis diagnosis,
+      FerryListener listener, String branch) {
+    this.repo = repo;
+    this.cache = cache;
+    this.transports = transports;
+    this.diagnosis = diagnosis;
+    this.listener = listener;
+    this.branchRef = Constants.R_HEADS + branch;
+  }
+
+  /** The branch head as the server advertised it at the last fetch, or as Ferry last pushed it. */
+  ObjectId head() {
+    return head;
+  }
+
+  /** The notes commit, likewise; null when the server has no notes. */
+  ObjectId notes() {
+    return notes;
+  }
+
+  String branchRef() {
+    return branchRef;
+  }
+
+  /** Where {@code ref} is as far as Ferry knows: the branch or the notes; null for another ref. */
+  ObjectId tip(String ref) {
+    if (ref.equals(branchRef)) {
+      return head;
+    }
+    if (ref.equals(EnvRepo.NOTES_REF)) {
+      return notes;
+    }
+    return null;
+  }
+
+  /** Whether {@code ref} is one that {@link #fetchOnce()} reads back. */
+  boolean follows(String ref) {
+    return ref.equals(branchRef) || ref.equals(EnvRepo.NOTES_REF);
+  }
+
+  /** Records the refs a push just landed. */
+  void landed(List<RefChange> changes) {
+    for (RefChange c : changes) {
+      if (c.ref().equals(branchRef)) {
+        head = c.newId();
+      } else if (c.ref().equals(EnvRepo.NOTES_REF)) {
+        notes = c.newId();
+      }
+    }
+  }
+
+  /**
+   * Fetches the branch and the notes. A server that is briefly unreachable (a full accept queue
+   * while many pipelines fetch at once) gets a few more tries; a wrong URL, branch or credential
+   * fails at once.
+   */
+  void fetch(RetryPolicy policy) {
+    Retries retries = new Retries(policy, branchRef, diagnosis.shownUrl(), listener, EnvRepo.FETCH_ATTEMPTS);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        fetchOnce();
+        return;
+      } catch (ExternalException e) {
+        retries.failed(attempt, PushVerdict.network(e.getMessage()), e);
+      }
+    }
+  }
+
+  /** Fetches the branch and the notes once; throws what went wrong. */
+  void fetchOnce() {
+    listener.on(FerryEvent.debug(TOPIC, "fetching " + branchRef + " and notes from " + diagnosis.shownUrl()));
+    try {
+      FetchResult r = cache.withLock(() -> {
+        try (Transport t = transports.open(repo)) {
+          return t.fetch(NullProgressMonitor.INSTANCE,
+              List.of(new RefSpec("+" + branchRef + ":" + branchRef), new RefSpec("+refs/notes/*:refs/notes/*")));
+        }
+      });
+      Ref h = r.getAdvertisedRef(branchRef);
+      if (h == null) {
+        throw diagnosis.unknownBranch(branchRef.substring(Constants.R_HEADS.length()), r.getAdvertisedRefs());
+      }
+      head = h.getObjectId();
+      Ref n = r.getAdvertisedRef(EnvRepo.NOTES_REF);
+      notes = n == null ? null : n.getObjectId();
+    } catch (IOException e) {
+      throw diagnosis.fetchFailure(e, this::listRefs);
+    }
+  }
+
+  /** Fetches; a NETWORK verdict saying why when the server did not answer, else DONE. */
+  PushVerdict refresh() {
+    try {
+      fetchOnce();
+      return PushVerdict.DONE;
+    } catch (ExternalException e) {
+      return PushVerdict.network(e.getMessage());
+    }
+  }
+
+  /** The id of {@code refs/heads/<name>} on the server (fetched into the mirror), or null. */
+  ObjectId remoteBranch(String name) {
+    String ref = Constants.R_HEADS + name;
+    try {
+      return cache.withLock(() -> {
+        Ref r;
+        try (Transport t = transports.open(repo); FetchConnection c = t.openFetch()) {
+          r = c.getRef(ref);
+        }
+        if (r == null) {
+          return null;
+        }
+        try (Transport t = transports.open(repo)) {
+          t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + ref + ":" + ref)));
+        }
+        return r.getObjectId();
+      });
+    } catch (IOException e) {
+      throw diagnosis.fetchFailure(e, this::listRefs);
+    }
+  }
+
+  /** Every ref the server advertises. */
+  Collection<Ref> listRefs() throws IOException {
+    return cache.withLock(() -> {
+      try (Transport t = transports.open(repo); FetchConnection c = t.openFetch()) {
+        return c.getRefs();
+      }
+    });
+  }
+
+  /** Moves the mirror's refs to what a push landed, so the next fetch has less to do. */
+  void updateMirror(List<RefChange> changes) {
+    try {
+      cache.withLock(() -> {
+        for (RefChange c : changes) {
+          RefUpdate ru = repo.updateRef(c.ref());
+          ru.setNewObjectId(c.newId());
+          ru.setForceUpdate(true);
+          ru.disableRefLog();
+          ru.update();
+        }
+        return null;
+      });
+    } catch (IOException e) {
+      // The mirror's refs only speed up the next fetch; the server holds the truth.
+      listener.on(FerryEvent.debug(TOPIC, "could not update the cache's refs: " + e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.core.git;
+
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import dev.ferry.core.InputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Reads files and folders of a commit in the mirror, and exports a folder to disk for rendering
+ * with links kept inside it. Changes when what Ferry reads from a tree changes.
+ *
+ * <pre>{@code Optional<String> values = trees.readFile(head, "envs/dev/web/values.yaml");}</pre>
+ */
+final class TreeReader {
+
+  private static final String TOPIC = "git";
+
+  private final Repository repo;
+  private final GitDiagnosis diagnosis;
+  private final FerryListener listener;
+  private final String branch;
+
+  TreeReader(Repository repo, GitDiagnosis diagnosis, FerryListener listener, String branch) {
+    this.repo = repo;
+    this.diagnosis = diagnosis;
+    this.listener = listener;
+    this.branch = branch;
+  }
+
+  Optional<String> readFile(String commit, String path) {
+    RepoPath.check(path);
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      RevCommit c = rw.parseCommit(resolve(commit));
+      try (TreeWalk tw = TreeWalk.forPath(reader, path, c.getTree())) {
+        if (tw == null || tw.getFileMode(0) == FileMode.TREE || tw.getFileMode(0) == FileMode.GITLINK) {
+          return Optional.empty();
+        }
+        return Optional.of(new String(reader.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw diagnosis.readFailure(commit, path, e);
+    }
+  }
+
+  boolean isDirectory(String commit, String path) {
+    String dir = RepoPath.checkDir(path);
+    if (dir.isEmpty()) {
+      return true;
+    }
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      RevCommit c = rw.parseCommit(resolve(commit));
+      try (TreeWalk tw = TreeWalk.forPath(reader, dir, c.getTree())) {
+        return tw != null && tw.getFileMode(0) == FileMode.TREE;
+      }
+    } catch (IOException e) {
+      throw diagnosis.readFailure(commit, path, e);
+    }
+  }
+
+  List<String> list(String commit, String dirPath) {
+    String dir = RepoPath.checkDir(dirPath);
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      ObjectId tree = subtree(reader, rw.parseCommit(resolve(commit)), dir);
+      if (tree == null) {
+        return List.of();
+      }
+      List<String> names = new ArrayList<>();
+      try (TreeWalk tw = new TreeWalk(reader)) {
+        tw.addTree(tree);
+        while (tw.next()) {
+          names.add(tw.getNameString());
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw diagnosis.readFailure(commit, dirPath, e);
+    }
+  }
+
+  void exportTree(String commit, String dirPath, Path target) {
+    String dir = RepoPath.checkDir(dirPath);
+    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
+      ObjectId tree = subtree(reader, rw.parseCommit(resolve(commit)), dir);
+      if (tree == null) {
+        throw new InputException("'" + dirPath + "' is not a directory at " + GitDiagnosis.abbrev(commit) + " of "
+            + diagnosis.shownUrl() + " " + branch);
+      }
+      Path root = target.toAbsolutePath().normalize();
+      Files.createDirectories(root);
+      List<Path> links = new ArrayList<>();
+      try (TreeWalk tw = new TreeWalk(reader)) {
+        tw.addTree(tree);
+        tw.setRecursive(true);
+        while (tw.next()) {
+          String rel = RepoPath.check(tw.getPathString());
+          Path file = root.resolve(rel).normalize();
+          FileMode mode = tw.getFileMode(0);
+          if (!file.startsWith(root) || mode == FileMode.GITLINK) {
+            continue;
+          }
+          Files.createDirectories(file.getParent());
+          byte[] bytes = reader.open(tw.getObjectId(0)).getBytes();
+          if (mode == FileMode.SYMLINK) {
+            Path link = Path.of(new String(bytes, StandardCharsets.UTF_8));
+            // A link may only point inside the exported tree, so rendering never reads outside it.
+            if (!link.isAbsolute() && file.getParent().resolve(link).normalize().startsWith(root)) {
+              Files.deleteIfExists(file);
+              Files.createSymbolicLink(file, link);
+              links.add(file);
+            } else {
+              listener.on(FerryEvent.warn(TOPIC, "skipped symbolic link " + rel + " pointing outside " + dirPath));
+            }
+            continue;
+          }
+          Files.write(file, bytes);
+          if (mode == FileMode.EXECUTABLE_FILE) {
+            file.toFile().setExecutable(true);
+          }
+        }
+      }
+      removeEscapingLinks(root, links, dirPath);
+    } catch (IOException e) {
+      throw new ExternalException("cannot export '" + dirPath + "' of " + diagnosis.shownUrl() + " to " + target + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The textual check above cannot see through a chain of links ({@code up -> ../..} then
+   * {@code x -> up/..}): resolve each link on disk now that all are written, and remove those that
+   * lead outside the exported tree.
+   */
+  private void removeEscapingLinks(Path root, List<Path> links, String dirPath) throws IOException {
+    Path realRoot = root.toRealPath();
+    for (Path link : links) {
+      Path real;
+      try {
+        real = link.toRealPath();
+      } catch (IOException dangling) {
+        continue; // points at nothing: rendering cannot read through it
+      }
+      if (!real.startsWith(realRoot)) {
+        Files.delete(link);
+        listener.on(FerryEvent.warn(TOPIC, "skipped symbolic link " + root.relativize(link)
+            + " leading outside " + (dirPath.isEmpty() ? "the repository" : dirPath)));
+      }
+    }
+  }
+
+  /** The commit {@code commit} names in the mirror; a clear error when it is not there. */
+  ObjectId resolve(String commit) {
+    try {
+      ObjectId id = commit == null ? null : repo.resolve(commit + "^{commit}");
+      if (id == null) {
+        throw new InputException("unknown commit '" + commit + "' in " + diagnosis.shownUrl()
+            + " (fetch first, or use an id from log())");
+      }
+      return id;
+    } catch (IOException e) {
+      throw new InputException("unknown commit '" + commit + "' in " + diagnosis.shownUrl() + ": " + e.getMessage());
+    }
+  }
+
+  private static ObjectId subtree(ObjectReader reader, RevCommit c, String dir) throws IOException {
+    if (dir.isEmpty()) {
+      return c.getTree();
+    }
+    try (TreeWalk tw = TreeWalk.forPath(reader, dir, c.getTree())) {
+      return tw != null && tw.getFileMode(0) == FileMode.TREE ? tw.getObjectId(0) : null;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.ferry.core.git;
+
+import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.FerryListener;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * Build, push, and on a lost race fetch and build again on the new tips: the compare-and-swap
+ * loop behind every write. Each attempt runs under the cache lock, so promoters sharing a cache
+ * take turns instead of racing each other. Changes when the retry strategy changes.
+ *
+ * <pre>{@code PushResult r = loop.writeBranch("main", changeSet, author, false);}</pre>
+ */
+final class WriteLoop {
+
+  private static final String TOPIC = "git";
+
+  /** How one attempt ended: landed (or nothing to do), or to be tried again. */
+  private sealed interface Attempt {
+  }
+
+  private record Landed(PushResult result) implements Attempt {
+  }
+
+  private record Again(PushVerdict verdict) implements Attempt {
+  }
+
+  private final Repository repo;
+  private final MirrorCache cache;
+  private final RemoteRefs refs;
+  private final AtomicPush pusher;
+  private final CommitWriter writer;
+  private final RetryPolicy policy;
+  private final FerryListener listener;
+  private final String shownUrl;
+  private final String branch;
+
+  WriteLoop(Repository repo, MirrorCache cache, RemoteRefs refs, AtomicPush pusher, CommitWriter writer,
+      RetryPolicy policy, FerryListener listener, String shownUrl, String branch) {
+    this.repo = repo;
+    this.cache = cache;
+    this.refs = refs;
+    this.pusher = pusher;
+    this.writer = writer;
+    this.policy = policy;
+    this.listener = listener;
+    this.shownUrl = shownUrl;
+    this.branch = branch;
+  }
+
+  PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode) {
+    Retries retries = new Retries(policy, target, shownUrl, listener);
+    for (int attempt = 1; ; attempt++) {
+      int n = attempt;
+      Attempt outcome = cache.locked(() -> {
+        // A retry starts from a fresh head, fetched under the same lock hold as the push.
+        if (n > 1) {
+          PushVerdict fetched = refs.refresh();
+          if (!fetched.done()) {
+            return new Again(fetched);
+          }
+        }
+        return writeOnce(n, target, changes, author, prMode);
+      });
+      if (outcome instanceof Landed landed) {
+        return landed.result();
+      }
+      retries.failed(attempt, ((Again) outcome).verdict());
+    }
+  }
+
+  void updateNotes(Map<ObjectId, UnaryOperator<String>> byId) {
+    Retries retries = new Retries(policy, EnvRepo.NOTES_REF, shownUrl, listener);
+    for (int attempt = 1; ; attempt++) {
+      int n = attempt;
+      PushVerdict v = cache.locked(() -> {
+        if (n > 1) {
+          PushVerdict fetched = refs.refresh();
+          if (!fetched.done()) {
+            return fetched;
+          }
+        }
+        ObjectId base = refs.notes();
+        ObjectId newNotes;
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+          newNotes = writer.buildNotes(ins, base, byId);
+          ins.flush();
+        }
+        return newNotes == null ? PushVerdict.DONE
+            : pusher.push(List.of(new RefChange(EnvRepo.NOTES_REF, newNotes, base, false)));
+      });
+      if (v.done()) {
+        listener.on(FerryEvent.debug(TOPIC, "notes in " + EnvRepo.NOTES_REF + " on " + shownUrl + " are up to date"));
+        return;
+      }
+      retries.failed(attempt, v);
+    }
+  }
+
+  /** One build and push. */
+  private Attempt writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, boolean prMode) {
+    ObjectId base = refs.head();
+    ObjectId notesBase = refs.notes();
+    List<RefChange> updates = new ArrayList<>();
+    CommitWriter.Built built;
+    try (ObjectInserter ins = repo.newObjectInserter()) {
+      built = writer.build(ins, base, changes, author);
+      if (built.commit() == null) {
+        listener.on(FerryEvent.info(TOPIC, "already in place on " + shownUrl + " " + branch
+            + " at " + GitDiagnosis.abbrev(base.name()) + ": nothing to push"));
+        return new Landed(new PushResult(base.name(), base.name(), true, attempt, List.of()));
+      }
+      if (prMode) {
+        ObjectId existing = refs.remoteBranch(target);
+        if (existing != null && sameTree(existing, built.tree())) {
+          listener.on(FerryEvent.info(TOPIC, "branch " + target + " on " + shownUrl + " already holds these changes"));
+          return new Landed(new PushResult(existing.name(), base.name(), true, attempt, built.changed()));
+        }
+        updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), existing, true));
+      } else {
+        updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), base, false));
+      }
+      if (changes.noteForNewCommit() != null) {
+        String note = changes.noteForNewCommit();
+        ObjectId notes = writer.buildNotes(ins, notesBase, Map.of(built.commit(), old -> note));
+        updates.add(new RefChange(EnvRepo.NOTES_REF, notes, notesBase, false));
+      }
+      ins.flush();
+    } catch (IOException e) {
+      throw new ExternalException("cannot build the commit in the cache of " + shownUrl + ": "
+          + e.getMessage(), e);
+    }
+    PushVerdict v = pusher.push(updates);
+    if (v.done()) {
+      listener.on(FerryEvent.info(TOPIC, "pushed " + GitDiagnosis.abbrev(built.commit().name()) + " to " + shownUrl + " "
+          + target + (attempt > 1 ? " (attempt " + attempt + ")" : "")));
+      return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
+    }
+    if (!prMode && built.commit().equals(refs.head())) {
+      // The server took the push but the answer was lost; the fetch in push() saw it landed.
+      return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
+    }
+    return new Again(v);
+  }
+
+  private boolean sameTree(ObjectId commit, ObjectId tree) throws IOException {
+    try (RevWalk rw = new RevWalk(repo)) {
+      return rw.parseCommit(commit).getTree().equals(tree);
+    }
+  }
+}
