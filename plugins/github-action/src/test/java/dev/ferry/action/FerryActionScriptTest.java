@@ -114,7 +114,7 @@ class FerryActionScriptTest {
     assertThat(metrics.subList(metrics.indexOf("-jar") + 2, metrics.size()))
         .containsExactly("metrics", "--config=ferry.yaml", "--env=staging", "--json");
     assertThat(runner.summary()).contains("#### Delivery in `staging` over 30 days",
-        "| 12 | 0.4 | 90m / 25h | 25% ❌ (target 5%) | 7m / 10m |");
+        "| 12 | 0.4 | 90m / 25h | 25% ❌ \\(target 5%\\) | 7m / 10m |");
   }
 
   @Test
