@@ -4,13 +4,15 @@
  *
  *   ferryPromote(services: [web: 'registry.example.com/shop/web:1.4.2'], to: 'staging')
  *   ferryPromote(services: [web: image], to: 'prod', approval: true, approvers: ['alice', 'ops'])
+ *   ferryPromote(services: [web: image], to: 'prod', wait: '2h', verify: true)   // pull-request mode
  *
  * Returns ferry's result, with `promoted: true`; or [promoted: false, approved: false] when
  * nobody approved in time (then nothing was promoted and the build is marked ABORTED).
  */
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryPromote', config, ['config', 'services', 'to', 'dryRun', 'pr', 'message',
-      'verify', 'noResolve', 'source', 'sourceCommit', 'approval', 'approvers', 'approvalTimeout', 'credentials'])
+      'verify', 'noResolve', 'source', 'sourceCommit', 'approval', 'approvers', 'approvalTimeout', 'credentials',
+      'wait'])
   ferryCli.requireKeys('ferryPromote', config, ['services', 'to'])
   if (!(config.services instanceof Map)) {
     error("ferryPromote: 'services' maps service names to images, e.g. services: [web: 'registry.example.com/shop/web:1.4.2']")
@@ -37,6 +39,13 @@ def call(Map config = [:]) {
   if (config.verify) {
     args.add('--verify')
   }
+  if (config.wait) {
+    // wait: true waits ferry's default (60m); wait: '2h' that long
+    args.add('--wait')
+    if (!(config.wait instanceof Boolean)) {
+      args.add(String.valueOf(config.wait))
+    }
+  }
   if (config.noResolve) {
     args.add('--no-resolve')
   }
@@ -61,6 +70,11 @@ def call(Map config = [:]) {
   args.add('--')
   args.addAll(pairs)
   Map result = ferryCli.run(args, config.credentials as List)
+  String pullRequest = pullRequestUrl(result.json)
+  if (pullRequest) {
+    echo("Pull request for ${config.to}: ${pullRequest}")
+    currentBuild.description = ferryCli.markup("${config.to}: pull request ${pullRequest}")
+  }
   // promote --verify prints verify's fields flat (docs/json.md); exit 3 with them: a rollback did not land
   if ((result.exitCode == 1 || result.exitCode == 3) && result.json?.outcomes != null && result.json.passed == false) {
     String message = ferryVerify.failureMessage(config.to as String, result.json as Map, ferryVerify.rolledBackOf(result.json))
@@ -104,6 +118,14 @@ String askApproval(Map services, String environment, List approvers, int minutes
   }
   echo("Promotion to ${environment} approved by ${ferryCli.inert(approver)}")
   return approver as String
+}
+
+/** The pull request's URL from ferry's result, only when it is a plain http(s) URL (it goes into the build page). */
+@NonCPS
+String pullRequestUrl(Object json) {
+  Object url = json instanceof Map ? (json.pullRequest instanceof Map ? json.pullRequest.url : null) : null
+  String text = url == null ? null : String.valueOf(url)
+  return text != null && text ==~ /https?:\/\/[^\s<>"'`]+/ ? text : null
 }
 
 @NonCPS

@@ -12,6 +12,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const os = require('os');
 const http = require('http');
 const https = require('https');
 const { spawnSync } = require('child_process');
@@ -69,6 +70,14 @@ function ferryArguments(env) {
       const positional = pairs();
       requireTarget('to');
       const args = [command, configOption, `--to=${target}`, ...extra];
+      const wait = get('WAIT');
+      if (command === 'promote' && wait && wait !== 'false') {
+        // pull-request mode: wait for the merge; 'true' takes ferry's default, else a duration like 2h
+        if (wait !== 'true' && !/^[0-9][0-9hms]*$/.test(wait)) {
+          throw new InputError(`input wait: '${inert(wait)}' is not true or a duration like 30m or 2h`);
+        }
+        args.push(wait === 'true' ? '--wait' : `--wait=${wait}`);
+      }
       if (command === 'promote' && !extra.some((a) => a === '--source' || a.startsWith('--source=')) && env.GITHUB_RUN_ID) {
         args.push(`--source=${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
       }
@@ -262,6 +271,12 @@ function table(header, rows) {
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
 }
 
+/** The pull request's URL from ferry's result, only when it is a plain http(s) URL (it becomes a link). */
+function pullRequestUrl(json) {
+  const url = json && json.pullRequest && typeof json.pullRequest.url === 'string' ? json.pullRequest.url : '';
+  return /^https?:\/\/[^\s<>"'`()[\]]+$/.test(url) ? url : '';
+}
+
 /** A code span: nothing inside renders as Markdown or HTML; a backtick or line break cannot end it. */
 function code(v) {
   return new Md('`' + inert(v).replace(/`/g, "'").replace(/\|/g, '\\|') + '`');
@@ -342,6 +357,13 @@ function renderSummary(command, args, exitCode, json) {
       if (json.promotionId) facts.push(`promotion ${code(json.promotionId)}`);
       if (facts.length) md += '\n' + facts.join(', ') + '\n';
       if (Array.isArray(json.files) && json.files.length) md += '\nFiles: ' + json.files.map(code).join(', ') + '\n';
+      const pr = pullRequestUrl(json);
+      if (pr) {
+        md += `\nPull request: [#${cell(String(json.pullRequest.number).replace(/[^0-9A-Za-z-]/g, ''))}](${pr})`;
+        if (json.merged) md += `, merged${json.merged.mergedBy ? ' by ' + code(json.merged.mergedBy) : ''}`
+          + `${json.merged.approvedBy ? ', approved by ' + code(json.merged.approvedBy) : ''}`;
+        md += '\n';
+      }
       md += gatesSection(verificationOf(json)) + rollbacksSection(json.rollbacks) + rollbackErrorsSection(json.rollbackErrors);
       return md;
     }
@@ -416,6 +438,25 @@ function javaExecutable() {
   return 'java';
 }
 
+/**
+ * The signing-key input (a secret) goes to ferry as a file, never as an argument or in the
+ * environment: a folder only this user can enter, a file only this user can read, removed when
+ * ferry is done; FERRY_SIGNING_KEY_FILE names it (git.signing.keyFileEnv in ferry.yaml).
+ * Returns the child's environment, without the key's text, and the clean-up.
+ */
+function signingKeyFile(env) {
+  const childEnv = { ...env };
+  delete childEnv.FERRY_INPUT_SIGNING_KEY;
+  const key = env.FERRY_INPUT_SIGNING_KEY || '';
+  if (key.trim() === '') return { env: childEnv, remove: () => {} };
+  const dir = fs.mkdtempSync(path.join(env.RUNNER_TEMP || os.tmpdir(), 'ferry-signing-'));
+  fs.chmodSync(dir, 0o700);
+  const file = path.join(dir, 'signing-key');
+  fs.writeFileSync(file, key.endsWith('\n') ? key : key + '\n', { mode: 0o600, flag: 'wx' });
+  childEnv.FERRY_SIGNING_KEY_FILE = file;
+  return { env: childEnv, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 async function run() {
   let approved;
   try {
@@ -442,11 +483,24 @@ async function run() {
   }
   // --json right after the command: after '--' it would be a service
   const argv = [...JVM_OPTIONS, '-jar', jar, args[0], '--json', ...args.slice(1)];
-  const child = spawnSync(javaExecutable(), argv, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 64 * 1024 * 1024,
-    encoding: 'utf8',
-  });
+  let signing;
+  try {
+    signing = signingKeyFile(process.env);
+  } catch (e) {
+    annotate('error', `cannot write the signing key to a private temporary file: ${e.code || 'error'}`, { title: 'ferry action' });
+    return 3;
+  }
+  let child;
+  try {
+    child = spawnSync(javaExecutable(), argv, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      env: signing.env,
+    });
+  } finally {
+    signing.remove();
+  }
   if (child.error) {
     annotate('error', `cannot run java: ${child.error.message}`, { title: 'ferry action' });
     return 3;
@@ -464,9 +518,11 @@ async function run() {
   if (json && !json.error) {
     setOutput('commit', json.commit || '');
     setOutput('promotion-id', json.promotionId || '');
+    setOutput('pull-request-url', pullRequestUrl(json));
   } else {
     setOutput('commit', '');
     setOutput('promotion-id', '');
+    setOutput('pull-request-url', '');
   }
   let md = renderSummary(command, args, exitCode, json);
   if (command === 'promote' && exitCode === 0 && json && json.environment && !json.noop) {
@@ -530,4 +586,5 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
-module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, inert, cell, SERVICE_NAME };
+module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, inert, cell, SERVICE_NAME,
+  signingKeyFile };

@@ -40,6 +40,33 @@ class FerryPromoteTest extends FerryStepTestCase {
   }
 
   @Test
+  void waitPassesItsDurationAndThePullRequestUrlBecomesTheBuildDescription() {
+    // given
+    Map json = promoted('prod') + [mode: 'pull-request', pullRequest: [number: '12', url: 'https://github.com/acme/env/pull/12'],
+                                   merged: [commit: 'abc123', mergedBy: 'alice', approvedBy: 'alice']]
+    respond('promote', 0, json)
+    // when
+    Map result = runStep('ferryPromote', [services: [web: WEB], to: 'prod', wait: '2h', verify: true])
+    // then
+    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--verify', '--wait', '2h',
+                                 '--source', BUILD_URL, '--json']
+    assert binding.getVariable('currentBuild').description == 'prod: pull request https://github.com/acme/env/pull/12'
+    assert result.merged.approvedBy == 'alice'
+  }
+
+  @Test
+  void waitTrueTakesFerrysDefaultAndAUrlThatIsNotPlainNeverReachesTheBuildPage() {
+    // given
+    respond('promote', 0, promoted('prod') + [pullRequest: [number: '1', url: 'javascript:alert(1)']])
+    // when
+    runStep('ferryPromote', [services: [web: WEB], to: 'prod', wait: true])
+    // then
+    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--wait',
+                                 '--source', BUILD_URL, '--json']
+    assert binding.getVariable('currentBuild').description == null
+  }
+
+  @Test
   void theCheckedOutCommitGoesToSourceCommitForLeadTime() {
     // given
     respond('promote', 0, promoted('staging'))

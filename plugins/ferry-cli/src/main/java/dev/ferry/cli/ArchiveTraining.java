@@ -11,9 +11,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The run from which the build makes the AppCDS archive {@code ferry.jsa}: the cheap commands a CI
+ * The run from which the build makes the AppCDS archive {@code ferry.jsa}: the commands a CI
  * pipeline calls many times ({@code --version}, {@code --help}, {@code environments},
- * {@code edit helm-image|kustomize-image|yaml}, with and without {@code --json}, and an error) in
+ * {@code edit helm-image|kustomize-image|yaml}, with and without {@code --json}, and an error;
+ * and, when {@code FERRY_CACHE} names a cache for it, {@code plan}, {@code promote},
+ * {@code verify}, {@code status}, {@code history} and {@code doctor} against a local environment
+ * repository, so that JGit, the state index and Jackson's records come from the archive too) in
  * one JVM, on small files in a temporary directory. Every class they load goes into the archive,
  * where the next JVM finds it parsed and verified; a class the archive lacks still loads from the
  * jar, only slower.
@@ -101,6 +104,69 @@ final class ArchiveTraining {
                   image: registry.example.com/shop/web:1.0.0
         """);
     String digest = "@sha256:" + "3b1f7e0c9a4d2e6f".repeat(4);
+    List<List<String>> runs = new java.util.ArrayList<>(cheapRuns(dir, config, values, kustomize, deployment, digest));
+    String cache = System.getenv("FERRY_CACHE");
+    // the git runs write into the cache: only into one made for the training, never a user's
+    if (cache != null && Path.of(cache).toAbsolutePath().startsWith(Path.of("").toAbsolutePath())) {
+      runs.addAll(gitRuns(dir, digest));
+    }
+    return runs;
+  }
+
+  /** A pipeline's commands against a bare repository made here with JGit. */
+  private static List<List<String>> gitRuns(Path dir, String digest) throws IOException {
+    Path work = dir.resolve("env-work");
+    Path bare = dir.resolve("env.git");
+    Files.createDirectories(work.resolve("envs/dev/web"));
+    Files.createDirectories(work.resolve("envs/staging/web"));
+    String values = "image:\n  repository: registry.example.com/shop/web\n  tag: \"1.0.0\"\n";
+    Files.writeString(work.resolve("envs/dev/web/values.yaml"), values);
+    Files.writeString(work.resolve("envs/staging/web/values.yaml"), values);
+    try (org.eclipse.jgit.api.Git git = org.eclipse.jgit.api.Git.init().setDirectory(work.toFile())
+        .setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("seed").setAuthor("Training", "training@localhost")
+          .setCommitter("Training", "training@localhost").setSign(false).call();
+    } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+      throw new IOException("cannot make the training repository: " + e.getMessage(), e);
+    }
+    try (org.eclipse.jgit.api.Git ignored = org.eclipse.jgit.api.Git.cloneRepository().setBare(true)
+        .setURI(work.toUri().toString()).setDirectory(bare.toFile()).call()) {
+      // a bare copy to push to
+    } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
+      throw new IOException("cannot make the training repository: " + e.getMessage(), e);
+    }
+    Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
+        apiVersion: ferry/v1
+        repos:
+          env: {url: "%s", branch: main}
+        services:
+          web: {image: registry.example.com/shop/web}
+        environments:
+          dev:
+            repo: env
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+          staging:
+            repo: env
+            after: dev
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+        """.formatted(bare.toString().replace("\\", "/")));
+    String c = config.toString();
+    String image = "registry.example.com/shop/web:1.1.0" + digest;
+    return List.of(
+        List.of("plan", "-c", c, "web=" + image, "--to", "dev", "--no-resolve"),
+        List.of("promote", "-c", c, "web=" + image, "--to", "dev", "--no-resolve", "--json"),
+        List.of("verify", "-c", c, "--env", "dev", "--json"),
+        List.of("promote", "-c", c, "web=" + image, "--to", "staging", "--no-resolve"),
+        List.of("status", "-c", c),
+        List.of("status", "-c", c, "--json"),
+        List.of("plan", "-c", c, "web=" + image, "--to", "staging", "--no-resolve", "--json"),
+        List.of("history", "-c", c),
+        List.of("doctor", "-c", c, "--json"));
+  }
+
+  private static List<List<String>> cheapRuns(Path dir, Path config, Path values, Path kustomize, Path deployment,
+      String digest) {
     return List.of(
         List.of("--version"),
         List.of("--help"),

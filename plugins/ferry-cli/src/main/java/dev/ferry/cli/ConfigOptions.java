@@ -28,6 +28,30 @@ public final class ConfigOptions {
    * false writes references as given ({@code --no-resolve}).
    */
   Promoter promoter(FerryConfig config, boolean resolveDigests, Console console) {
+    PromoterContext context = context(config, resolveDigests, GateProgress.of(console));
+    if (!config.notifications().isEmpty()) {
+      Notifier notifier = new Notifier(config.notifications(), System.getenv(), console);
+      console.notificationProblems(notifier::problems);
+      context = context.withDeliveries(notifier);
+    }
+    Promoter promoter = new Promoter(config, context);
+    console.mask(promoter.secrets());
+    return promoter;
+  }
+
+  /**
+   * The same, with events to {@code listener} (the dashboard gives each action its own); receivers'
+   * problems go to that listener too.
+   */
+  Promoter promoter(FerryConfig config, boolean resolveDigests, dev.ferry.core.FerryListener listener) {
+    PromoterContext context = context(config, resolveDigests, listener);
+    if (!config.notifications().isEmpty()) {
+      context = context.withDeliveries(new Notifier(config.notifications(), System.getenv(), listener));
+    }
+    return new Promoter(config, context);
+  }
+
+  private static PromoterContext context(FerryConfig config, boolean resolveDigests, dev.ferry.core.FerryListener listener) {
     Map<String, String> env = System.getenv();
     ImageResolver resolver = ImageResolver.AS_GIVEN;
     if (resolveDigests) {
@@ -39,12 +63,6 @@ public final class ConfigOptions {
       }
       resolver = ImageResolver.registry(new RegistryClient(access));
     }
-    PromoterContext context = PromoterContext.defaults(resolver, GateProgress.of(console));
-    if (!config.notifications().isEmpty()) {
-      Notifier notifier = new Notifier(config.notifications(), env, console);
-      console.notificationProblems(notifier::problems);
-      context = context.withDeliveries(notifier);
-    }
-    return new Promoter(config, context);
+    return PromoterContext.defaults(resolver, listener);
   }
 }

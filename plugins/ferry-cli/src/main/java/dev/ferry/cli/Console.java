@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.SecretMask;
+import dev.ferry.core.config.ConfiguredSecrets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,9 +34,15 @@ public final class Console implements FerryListener {
   private final boolean debug;
   private java.util.function.Supplier<java.util.List<String>> notificationProblems = java.util.List::of;
 
+  /**
+   * The secrets to hide in everything printed: the environment's, then the loaded config's. Kept
+   * for the process, not the instance: the error handler prints through a console of its own.
+   */
+  private static volatile SecretMask mask = ConfiguredSecrets.mask(System.getenv());
+
   Console(PrintWriter out, PrintWriter err, boolean json, boolean debug) {
-    this.out = out;
-    this.err = err;
+    this.out = new MaskedWriter(out, () -> mask);
+    this.err = new MaskedWriter(err, () -> mask);
     this.json = json;
     this.debug = debug;
   }
@@ -54,6 +62,11 @@ public final class Console implements FerryListener {
     json |= options != null && options.json;
     boolean debug = options != null && options.debug;
     return new Console(cmd.getOut(), cmd.getErr(), json, debug);
+  }
+
+  /** Hides {@code secrets} too in everything printed from now on. */
+  public void mask(SecretMask secrets) {
+    mask = secrets;
   }
 
   public boolean json() {
@@ -158,7 +171,7 @@ public final class Console implements FerryListener {
     err.flush();
     if (json) {
       ObjectNode root = Json.MAPPER.createObjectNode();
-      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 1);
+      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 3);
       out.println(toJson(root));
       out.flush();
     }

@@ -15,6 +15,8 @@ import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.PromoterContext;
 import dev.ferry.core.promote.Status;
 import dev.ferry.core.promote.Verifier;
+import dev.ferry.serve.Dashboard;
+import dev.ferry.serve.ServeOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -56,6 +58,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dir", paramLabel = "DIR", description = "Workspace to create (default: a new temporary folder).")
   Path dir;
 
+  @Option(names = "--serve", description = "At the end, serve the demo workspace with 'ferry serve' and print its URL.")
+  boolean serve;
+
+  @Option(names = "--port", defaultValue = "0", paramLabel = "N",
+      description = "With --serve: the port (default: any free one).")
+  int port;
+
   private Console console;
 
   @Override
@@ -76,6 +85,15 @@ public final class DemoCommand implements Callable<Integer> {
           .withCacheRoot(workspace.resolve("cache"));
       try (Promoter promoter = new Promoter(config, context)) {
         run(promoter, workspace);
+      }
+      if (serve) {
+        // the stand-in health endpoint keeps running, so that a promotion with verification works from the page
+        ServeOptions options = ServeCommand.options("127.0.0.1", port, Duration.ofSeconds(5), false, List.of(), null, null);
+        try (Dashboard dashboard = ServeCommand.start(config, listener -> new Promoter(config,
+            PromoterContext.defaults(ImageResolver.AS_GIVEN, listener).withCacheRoot(workspace.resolve("cache"))), options)) {
+          out("\nThe same workspace, in the dashboard: ferry serve -c " + configFile);
+          return ServeCommand.serve(console, dashboard);
+        }
       }
     } finally {
       cluster.stop(0);

@@ -8,7 +8,13 @@ import dev.ferry.core.edit.Kustomization;
 import dev.ferry.core.edit.YamlEditor;
 import dev.ferry.core.edit.YamlPath;
 import dev.ferry.core.image.ImageRef;
+import dev.ferry.core.FerryEvent;
+import dev.ferry.core.render.RenderProof;
+import dev.ferry.core.render.Renderer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -97,15 +103,53 @@ public final class EditCommand implements Runnable {
     Path file;
     @Parameters(index = "1", paramLabel = "IMAGE", description = "repo:tag, repo@sha256:... or repo:tag@sha256:...")
     String image;
-    @Option(names = "--key", paramLabel = "KEY", defaultValue = "image",
-        description = "The key that holds the image, a path such as web.image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--key", paramLabel = "KEY",
+        description = "The key that holds the image, a path such as web.image (default: image).")
     String key;
+    @Option(names = "--all-of", paramLabel = "REPOSITORY",
+        description = "Set the image in every key of the file that holds REPOSITORY (any tag), instead of one --key.")
+    String allOf;
+    @Option(names = "--chart", paramLabel = "DIR",
+        description = "The chart the values belong to, to prove the edit by rendering it (default: the values file's"
+            + " folder when it holds Chart.yaml).")
+    Path chart;
 
     @Override
     public Integer call() {
       ImageRef ref = ImageRef.parse(image);
-      ImageTarget target = ImageTarget.helm(key);
-      return writeImage(spec, file, target, ref, key);
+      if (allOf != null && key != null) {
+        throw new InputException("--key and --all-of choose the keys in two ways; give one");
+      }
+      Path chartDir = chart != null ? chart : file.toAbsolutePath().getParent();
+      boolean canRender = chartDir != null && Files.isRegularFile(chartDir.resolve("Chart.yaml"));
+      if (chart != null && !canRender) {
+        throw new InputException("--chart " + chart + " holds no Chart.yaml");
+      }
+      dev.ferry.core.edit.HelmImage.ShaForm sha = canRender ? dev.ferry.core.edit.HelmImage.ShaForm.of(chartDir) : null;
+      String name = file.toString();
+      String before = AtomicFile.read(file);
+      List<YamlPath> keys = allOf == null ? List.of(YamlPath.parse(key == null ? "image" : key))
+          : dev.ferry.core.edit.HelmImage.keysHolding(name, before, ImageRef.parse(allOf));
+      if (keys.isEmpty()) {
+        throw new InputException("no key of " + file + " holds an image of " + allOf, null,
+            "check the repository name, or name the key with --key", null);
+      }
+      String after = before;
+      String old = null;
+      for (YamlPath k : keys) {
+        ImageTarget target = new dev.ferry.core.edit.HelmImage(k, sha);
+        if (old == null) {
+          old = target.read(name, after).map(ImageRef::toString).orElse(null);
+        }
+        after = target.write(name, after, ref);
+      }
+      String where = String.join(", ", keys.stream().map(YamlPath::toString).toList());
+      if (canRender && !after.equals(before)) {
+        Console console = Console.of(spec.commandLine());
+        RenderProof.proveHelm(new Renderer(), chartDir, file, after, Set.of(ref), file + " key " + where,
+            warning -> console.on(FerryEvent.warn("render", warning)));
+      }
+      return report(spec, file, before, after, old, ref.toString(), where);
     }
   }
 
@@ -132,17 +176,19 @@ public final class EditCommand implements Runnable {
       ImageRef ref = ImageRef.parse(image);
       Path file = Kustomization.find(dir);
       String entry = name != null ? name : ref.name();
-      return writeImage(spec, file, ImageTarget.kustomize(entry), ref, "images[name=" + entry + "]");
+      ImageTarget target = ImageTarget.kustomize(entry);
+      String fileName = file.toString();
+      String before = AtomicFile.read(file);
+      Optional<ImageRef> old = target.read(fileName, before);
+      String after = target.write(fileName, before, ref);
+      String where = "images[name=" + entry + "]";
+      if (!after.equals(before)) {
+        Console console = Console.of(spec.commandLine());
+        RenderProof.proveKustomize(new Renderer(), dir, file, before, after, Set.of(ref), file + " " + where,
+            warning -> console.on(FerryEvent.warn("render", warning)));
+      }
+      return report(spec, file, before, after, old.map(ImageRef::toString).orElse(null), ref.toString(), where);
     }
-  }
-
-  private static int writeImage(CommandLine.Model.CommandSpec spec, Path file, ImageTarget target, ImageRef image,
-      String where) {
-    String name = file.toString();
-    String before = AtomicFile.read(file);
-    Optional<ImageRef> old = target.read(name, before);
-    String after = target.write(name, before, image);
-    return report(spec, file, before, after, old.map(ImageRef::toString).orElse(null), image.toString(), where);
   }
 
   private static int report(CommandLine.Model.CommandSpec spec, Path file, String before, String after, String old,

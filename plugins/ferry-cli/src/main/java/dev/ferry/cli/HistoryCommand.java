@@ -31,6 +31,13 @@ public final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "50", description = "At most this many entries (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--all", description = "Read the whole history, not only the newest 5,000 commits (fetches it once into a thin cache).")
+  boolean all;
+
+  @Option(names = "--page", defaultValue = "1", paramLabel = "N",
+      description = "With --limit, show the N-th page of entries (default: ${DEFAULT-VALUE}).")
+  int page;
+
   @Override
   public Integer call() {
     Console console = Console.of(spec.commandLine());
@@ -40,17 +47,24 @@ public final class HistoryCommand implements Callable<Integer> {
       }
       List<String> envs = env != null ? List.of(promoter.config().environment(env).name())
           : promoter.config().environmentOrder();
+      if (page < 1 || limit < 1) {
+        throw new dev.ferry.core.InputException("--page and --limit must be at least 1 (got --page " + page
+            + " --limit " + limit + ")");
+      }
+      int depth = all ? Integer.MAX_VALUE / dev.ferry.core.git.EnvRepo.OLDER_SCAN_FACTOR
+          : promoter.context().historyDepth();
       Set<String> seenRepos = new LinkedHashSet<>();
       List<PromotionRecord> records = new ArrayList<>();
       for (String e : envs) {
         if (seenRepos.add(promoter.config().environment(e).repo())) {
-          records.addAll(promoter.historyOf(e).promotions());
+          records.addAll(promoter.historyLog(e, depth).promotions());
         }
       }
       List<PromotionRecord> shown = records.stream()
           .filter(r -> envs.contains(r.environment()))
           .filter(r -> service == null || r.images().containsKey(service))
           .sorted(Comparator.comparing(PromotionRecord::time).reversed())
+          .skip((long) (page - 1) * limit)
           .limit(limit)
           .toList();
       console.result(java.util.Map.of("promotions", shown), text(shown));

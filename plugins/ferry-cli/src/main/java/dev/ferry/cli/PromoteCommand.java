@@ -4,7 +4,12 @@ import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.promote.PromotionRequest;
 import dev.ferry.core.promote.PromotionResult;
 import dev.ferry.core.promote.Promoter;
+import dev.ferry.core.promote.PullRequestWait;
 import dev.ferry.core.promote.Verifier;
+import dev.ferry.core.promote.VerifyResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +55,11 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "With --verify: how long the gates may take (default: the environment's gateTimeout).")
   String timeout;
 
+  @Option(names = "--wait", arity = "0..1", paramLabel = "DURATION", fallbackValue = "60m",
+      description = {"Pull-request mode: wait until the pull request is merged (then --verify runs on the merged commit)"
+          + " or closed (exit 1); past DURATION (default 60m) exit 3, the pull request left open."})
+  String wait;
+
   @Override
   public Integer call() {
     Console console = Console.of(spec.commandLine());
@@ -59,6 +69,9 @@ public final class PromoteCommand implements Callable<Integer> {
     try (Promoter promoter = config.promoter(config.load(), !promotion.noResolve, console)) {
       if (dryRun) {
         return PlanCommand.print(console, promoter.plan(request));
+      }
+      if (wait != null) {
+        return promoteAndWait(console, promoter, request, DurationOption.parse("--wait", wait));
       }
       if (!verify) {
         PromotionResult result = promoter.promote(request);
@@ -73,5 +86,34 @@ public final class PromoteCommand implements Callable<Integer> {
       result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
       return Results.exitCode(result.verification());
     }
+  }
+
+  private int promoteAndWait(Console console, Promoter promoter, PromotionRequest request, Duration limit) {
+    PullRequestWait waiting = new PullRequestWait(promoter, Sleeper.SYSTEM);
+    waiting.check(request);
+    PromotionResult result = promoter.promote(request);
+    if (result.pullRequest() != null) {
+      console.say("ferry: pull request " + result.pullRequest().url() + "; waiting up to " + wait + " for its merge");
+    }
+    PullRequestWait.Merged merged = waiting.await(request, result, limit);
+    VerifyResult verified = null;
+    if (verify) {
+      Duration gateLimit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
+      verified = new Verifier(promoter, Sleeper.SYSTEM)
+          .verify(request.environment(), List.copyOf(request.images().keySet()), gateLimit);
+    }
+    Map<String, Object> out = Results.promote(result, verified);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("commit", merged.commit());
+    m.put("mergedBy", merged.mergedBy());
+    m.put("approvedBy", merged.approvedBy());
+    out.put("merged", m);
+    console.result(out, null);
+    if (verified == null) {
+      return 0;
+    }
+    verified.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: "
+        + f.gate() + " " + f.status() + ": " + f.reason()));
+    return Results.exitCode(verified);
   }
 }

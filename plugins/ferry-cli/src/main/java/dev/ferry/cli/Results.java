@@ -37,6 +37,15 @@ final class Results {
     out.put("files", promotion.files());
     out.put("images", promotion.images());
     out.put("attempts", promotion.attempts());
+    if (promotion.pullRequest() != null) {
+      Map<String, Object> pr = new LinkedHashMap<>();
+      pr.put("number", promotion.pullRequest().number());
+      pr.put("url", promotion.pullRequest().url());
+      pr.put("opened", promotion.pullRequest().opened());
+      pr.put("superseded", promotion.pullRequest().superseded());
+      pr.put("approvedBy", promotion.pullRequest().approvedBy());
+      out.put("pullRequest", pr);
+    }
     if (verification != null) {
       verificationFields(out, verification);
     }

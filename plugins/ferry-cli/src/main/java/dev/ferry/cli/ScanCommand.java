@@ -110,6 +110,13 @@ final class ScanCommand implements Callable<Integer> {
     m.put("installedVersion", f.installedVersion());
     m.put("fixedVersion", f.fixedVersion());
     m.put("severity", f.severity().name());
+    m.put("fix", f.fix().name().toLowerCase(java.util.Locale.ROOT));
+    if (!f.aliases().isEmpty()) {
+      m.put("aliases", f.aliases());
+    }
+    if (f.score() != null) {
+      m.put("score", f.score());
+    }
     m.put("why", why);
     return m;
   }
@@ -124,6 +131,13 @@ final class ScanCommand implements Callable<Integer> {
     List<Verdict.Decision> blocking = v.blocking();
     for (Verdict.Decision d : blocking) {
       s.append("  blocking: ").append(d.finding().describe()).append('\n');
+    }
+    // findings the vendor will never fix pass under onlyFixable: say so, they need another remedy
+    for (Verdict.Decision d : v.decisions()) {
+      if (d.outcome() == Verdict.Outcome.ALLOWED && (d.finding().fix() == dev.ferry.image.scan.Finding.Fix.WONT_FIX
+          || d.finding().fix() == dev.ferry.image.scan.Finding.Fix.END_OF_LIFE) && d.finding().severity().atLeast(v.failOn())) {
+        s.append("  allowed, ").append(d.why()).append(": ").append(d.finding().describe()).append('\n');
+      }
     }
     v.expiredIgnores().forEach(e -> s.append("  expired ignore entry: ").append(e.id()).append(" at ")
         .append(e.location()).append(" (expired on ").append(e.expires()).append("; renew or remove it)\n"));

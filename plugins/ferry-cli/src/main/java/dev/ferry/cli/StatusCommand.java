@@ -45,7 +45,20 @@ public final class StatusCommand implements Callable<Integer> {
       status.blocks().forEach(b -> out.append("  ").append(b.environment()).append(' ').append(b.service())
           .append(' ').append(b.image()).append(": ").append(b.reason()).append('\n'));
     }
+    if (!status.untrusted().isEmpty()) {
+      out.append("\nUntrusted records (not signed by a key git.trust names; they count for nothing):\n");
+      status.untrusted().forEach(u -> out.append("  ").append(u.commit(), 0, 12).append(' ').append(u.ref())
+          .append(" by ").append(plain(u.author())).append(": ").append(plain(u.subject()))
+          .append(" (").append(plain(u.reason())).append(")\n"));
+    }
     return out.toString();
+  }
+
+  /** Text a commit's author wrote, with control characters (terminal escapes, CI log commands) shown as '?'. */
+  static String plain(String text) {
+    StringBuilder s = new StringBuilder(text.length());
+    text.codePoints().forEach(c -> s.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    return s.toString();
   }
 
   private static String shortImage(String image) {

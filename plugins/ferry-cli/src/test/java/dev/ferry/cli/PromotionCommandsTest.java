@@ -110,6 +110,18 @@ class PromotionCommandsTest {
   }
 
   @Test
+  void waitWithoutPullRequestsIsExitTwoBeforeAnythingIsWritten() throws Exception {
+    String main = Git.run(dir.resolve("env.git"), "rev-parse", "main");
+    Run r = ferry("promote", "-c", config.toString(), "--no-resolve", "web=" + WEB + ":1.1.0@" + DIGEST, "--to", "dev",
+        "--wait", "5m", "--json");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.json().get("error").get("message").asText()).contains("--wait waits for a pull request, but the"
+        + " repository 'env' of 'dev' has no pullRequests");
+    assertThat(Git.run(dir.resolve("env.git"), "rev-parse", "main")).isEqualTo(main);
+    assertThat(Git.run(dir.resolve("env.git"), "branch", "--list", "ferry/*")).isEmpty();
+  }
+
+  @Test
   void errorsAreOneJsonDocumentWithTheLocation() throws Exception {
     Files.writeString(config, "apiVersion: ferry/v1\nservices:\n  web: {image: " + WEB + ", tagz: 1}\n");
     Run r = ferry("status", "-c", config.toString(), "--json");

@@ -94,6 +94,44 @@ class FerryActionScriptTest {
   }
 
   @Test
+  void waitPassesItsDurationAndThePullRequestBecomesALinkAndAnOutput() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("promotionId", "fp-9", "environment", "prod", "commit", "0123abc", "mode", "pull-request",
+        "images", Map.of("web", "registry.example.com/shop/web:1.4.2"),
+        "pullRequest", Map.of("number", "12", "url", "https://github.com/acme/env/pull/12"),
+        "merged", Map.of("commit", "fedcba9", "mergedBy", "alice", "approvedBy", "alice")));
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+        .input("to", "prod").input("wait", "2h");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsSubsequence("--to", "prod", "--wait", "2h", "--source");
+    assertThat(runner.outputs()).containsEntry("pull-request-url", "https://github.com/acme/env/pull/12");
+    assertThat(runner.summary()).contains("Pull request: [#12](https://github.com/acme/env/pull/12), merged by `alice`,"
+        + " approved by `alice`");
+  }
+
+  @Test
+  void aPullRequestUrlThatIsNotPlainIsNoLinkAndAWaitThatIsNoDurationIsRefused() throws Exception {
+    // given
+    ferryAnswers(0, Map.of("environment", "prod", "commit", "c1",
+        "pullRequest", Map.of("number", "1", "url", "javascript:alert(1)")));
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+        .input("to", "prod").input("wait", "true");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsSubsequence("--to", "prod", "--wait", "--source");
+    assertThat(runner.outputs()).containsEntry("pull-request-url", "");
+    assertThat(runner.summary()).doesNotContain("javascript:");
+
+    runner.input("wait", "2 hours; rm -rf /");
+    assertThat(runner.run("run").exitCode()).isEqualTo(2);
+  }
+
+  @Test
   void aPromotionRecordsTheBuiltCommitAndSummarisesTheEnvironmentsDeliveryKeys() throws Exception {
     // given
     ferryAnswers(0, Map.of("promotionId", "fp-9", "environment", "staging", "repo", "env", "commit", "0123abc",

@@ -13,6 +13,8 @@ public final class Catalogue {
         new EditThroughput(),
         new StartUp(),
         new GitPromotion(),
-        new ConcurrentPromoters());
+        new CliPromotion(),
+        new ConcurrentPromoters(),
+        new MatrixRender());
   }
 }

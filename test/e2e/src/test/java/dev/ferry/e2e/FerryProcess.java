@@ -60,6 +60,18 @@ final class FerryProcess {
     return r;
   }
 
+  /** Starts {@code ferry args...} that runs until stopped (ferry serve); its output goes to {@code log}. */
+  Process start(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(ChildJvm.QUIET);
+    cmd.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    return pb.start();
+  }
+
   record Result(int exit, String stdout, String stderr) {
     JsonNode json() throws IOException {
       return JSON.readTree(stdout);

@@ -44,7 +44,24 @@ final class ConfigBuilder {
     GitAuthor gitAuthor = author == null ? GitAuthor.DEFAULT
         : new GitAuthor(text(author, "name"), text(author, "email"));
     return new FerryConfig(file, repos, registries, services, environments, gitAuthor,
-        metrics(NodeReader.value(root, "metrics")), notifications(NodeReader.value(root, "notifications")));
+        metrics(NodeReader.value(root, "metrics")), notifications(NodeReader.value(root, "notifications")),
+        signing(NodeReader.value(NodeReader.value(root, "git"), "signing")),
+        trust(NodeReader.value(NodeReader.value(root, "git"), "trust")));
+  }
+
+  private SigningConfig signing(Node node) {
+    if (node == null) {
+      return null;
+    }
+    return new SigningConfig(SigningConfig.Format.of(text(node, "format")), localFile(text(node, "keyFile")),
+        text(node, "keyFileEnv"), text(node, "keyEnv"), text(node, "passphraseEnv"), reader.at(node));
+  }
+
+  private TrustConfig trust(Node node) {
+    if (node == null) {
+      return null;
+    }
+    return new TrustConfig(localFile(text(node, "allowedSigners")), localFile(text(node, "keyring")), reader.at(node));
   }
 
   private interface Entry {
@@ -68,7 +85,46 @@ final class ConfigBuilder {
     Node auth = NodeReader.value(value, "auth");
     return new RepoConfig(name, url, Optional.ofNullable(text(value, "branch")).orElse("main"),
         text(auth, "usernameEnv"), text(auth, "passwordEnv"), localFile(text(auth, "sshKeyFile")),
-        localFile(text(auth, "knownHostsFile")), reader.at(key));
+        localFile(text(auth, "knownHostsFile")), reader.at(key), pullRequests(NodeReader.value(value, "pullRequests"), url));
+  }
+
+  private PullRequestConfig pullRequests(Node node, String url) {
+    if (node == null) {
+      return null;
+    }
+    PullRequestConfig.Provider provider = PullRequestConfig.Provider.of(text(node, "provider")).orElseThrow();
+    String api = Optional.ofNullable(text(node, "api")).orElseGet(() -> provider.defaultApi().orElseThrow());
+    Node app = NodeReader.value(node, "app");
+    PullRequestConfig.GitHubApp gitHubApp = app == null ? null : new PullRequestConfig.GitHubApp(text(app, "id"),
+        text(app, "installationId"), localFile(text(app, "privateKeyFile")));
+    String method = Optional.ofNullable(text(node, "mergeMethod")).orElse("squash");
+    return new PullRequestConfig(provider, api.endsWith("/") ? api.substring(0, api.length() - 1) : api,
+        Optional.ofNullable(text(node, "repository")).orElseGet(() -> repositoryOf(url)),
+        text(node, "tokenEnv"), gitHubApp, Boolean.parseBoolean(text(node, "autoMerge")),
+        PullRequestConfig.MergeMethod.valueOf(method.toUpperCase(java.util.Locale.ROOT)),
+        NodeReader.items(NodeReader.value(node, "labels")).stream().map(NodeReader::text).toList(),
+        NodeReader.items(NodeReader.value(node, "reviewers")).stream().map(NodeReader::text).toList(),
+        reader.at(node));
+  }
+
+  /**
+   * The forge's name of a repository from its clone URL: the path without {@code .git}, and
+   * without Bitbucket Data Center's {@code scm/} and Azure DevOps' {@code _git/} segments.
+   */
+  static String repositoryOf(String url) {
+    String path = url;
+    int scheme = path.indexOf("://");
+    if (scheme > 0) {
+      path = path.substring(scheme + 3);
+      path = path.indexOf('/') < 0 ? "" : path.substring(path.indexOf('/') + 1);
+    } else if (Validator.isScpUrl(path)) {
+      path = path.substring(path.indexOf(':') + 1);
+    }
+    if (path.endsWith(".git")) {
+      path = path.substring(0, path.length() - 4);
+    }
+    path = path.replaceFirst("^/+", "").replaceFirst("^scm/", "").replace("/_git/", "/");
+    return path;
   }
 
   private Path localFile(String path) {
@@ -106,12 +162,21 @@ final class ConfigBuilder {
         duration(text(value, "soak"), Duration.ZERO),
         gates,
         duration(text(value, "gateTimeout"), EnvironmentConfig.DEFAULT_GATE_TIMEOUT),
-        "auto".equals(text(value, "rollback")) ? RollbackMode.AUTO : RollbackMode.MANUAL,
+        rollbackWhen(NodeReader.value(value, "rollback")),
         approvalRequired(NodeReader.value(value, "approval")),
         approvers,
         NodeReader.items(NodeReader.value(NodeReader.value(value, "approval"), "via")).stream().map(NodeReader::text).toList(),
         "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
-        reader.at(key));
+        reader.at(key),
+        NodeReader.items(NodeReader.value(value, "operators")).stream().map(NodeReader::text).toList(),
+        "pull-request".equals(text(NodeReader.value(value, "rollback"), "mode")) ? PromotionMode.PULL_REQUEST
+            : PromotionMode.DIRECT);
+  }
+
+  /** {@code rollback: auto} or {@code rollback: {auto: true, mode: ...}}. */
+  private static RollbackMode rollbackWhen(Node rollback) {
+    boolean auto = rollback instanceof MappingNode ? "true".equals(text(rollback, "auto")) : "auto".equals(text(rollback));
+    return auto ? RollbackMode.AUTO : RollbackMode.MANUAL;
   }
 
   /** {@code approval: required}, or {@code approval: {required: true}}. */

@@ -32,11 +32,15 @@ import java.util.Optional;
  * @param approvalVia the approval sources accepted ({@code approval: {via: [...]}}); empty: any
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
+ * @param operators who may promote, roll back and release through {@code ferry serve}; empty means
+ *     anyone the dashboard lets act (the CLI and CI front ends rely on their own permissions)
+ * @param rollbackMode how a rollback is written ({@code rollback: {mode: ...}}): pushed to the branch
+ *     (direct, the default) or as a pull request with auto-merge, its block recorded once it lands
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
     boolean approvalRequired, List<String> approvers, List<String> approvalVia, PromotionMode mode,
-    SourceLocation location) {
+    SourceLocation location, List<String> operators, PromotionMode rollbackMode) {
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -49,6 +53,20 @@ public record EnvironmentConfig(String name, String repo, Map<String, TargetConf
     gates = List.copyOf(gates);
     approvers = List.copyOf(approvers);
     approvalVia = List.copyOf(approvalVia);
+    operators = List.copyOf(operators);
+  }
+
+  /** An environment without {@code approval.via}, {@code operators:} or a rollback mode. */
+  public EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
+      Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
+      boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
+    this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, List.of(),
+        mode, location, List.of(), PromotionMode.DIRECT);
+  }
+
+  /** Whether {@code user} may act on this environment through the dashboard. */
+  public boolean mayOperate(String user) {
+    return operators.isEmpty() || operators.contains(user);
   }
 
   /**

@@ -21,14 +21,17 @@ import java.util.Map;
  * @param author the author of Ferry's commits; {@link GitAuthor#DEFAULT} when not configured
  * @param metrics the window and targets of the delivery metrics ({@code metrics:})
  * @param notifications who is told of promotions, verifications, rollbacks and releases ({@code notifications:})
+ * @param signing how Ferry signs its commits ({@code git.signing}), or null: unsigned
+ * @param trust whose signatures count when records are read back ({@code git.trust}), or null:
+ *     every commit with Ferry's trailers counts
  */
 public record FerryConfig(Path file, Map<String, RepoConfig> repos, Map<String, RegistryConfig> registries,
     Map<String, ServiceConfig> services, Map<String, EnvironmentConfig> environments, GitAuthor author,
-    MetricsConfig metrics, List<NotificationConfig> notifications) {
+    MetricsConfig metrics, List<NotificationConfig> notifications, SigningConfig signing, TrustConfig trust) {
 
   public FerryConfig(Path file, Map<String, RepoConfig> repos, Map<String, RegistryConfig> registries,
       Map<String, ServiceConfig> services, Map<String, EnvironmentConfig> environments, GitAuthor author) {
-    this(file, repos, registries, services, environments, author, MetricsConfig.DEFAULT, List.of());
+    this(file, repos, registries, services, environments, author, MetricsConfig.DEFAULT, List.of(), null, null);
   }
 
   public FerryConfig {

@@ -22,9 +22,19 @@ import java.util.Optional;
  * @param sshKeyFile the private key for ssh, absolute, or null
  * @param knownHostsFile the known_hosts file for ssh, absolute, or null
  * @param location where the entry starts in {@code ferry.yaml}
+ * @param pullRequestsConfig how pull requests are opened on the forge ({@code pullRequests}), or null
  */
 public record RepoConfig(String name, String url, String branch, String usernameEnv, String passwordEnv,
-    Path sshKeyFile, Path knownHostsFile, SourceLocation location) {
+    Path sshKeyFile, Path knownHostsFile, SourceLocation location, PullRequestConfig pullRequestsConfig) {
+
+  public RepoConfig(String name, String url, String branch, String usernameEnv, String passwordEnv,
+      Path sshKeyFile, Path knownHostsFile, SourceLocation location) {
+    this(name, url, branch, usernameEnv, passwordEnv, sshKeyFile, knownHostsFile, location, null);
+  }
+
+  public Optional<PullRequestConfig> pullRequests() {
+    return Optional.ofNullable(pullRequestsConfig);
+  }
 
   public Optional<String> usernameEnvValue() {
     return Optional.ofNullable(usernameEnv);

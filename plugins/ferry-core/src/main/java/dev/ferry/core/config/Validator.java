@@ -31,16 +31,22 @@ final class Validator {
   static final String API_VERSION = "ferry/v1";
   static final List<String> TOP_KEYS = List.of("apiVersion", "repos", "registries", "services", "environments", "git",
       "metrics", "notifications");
-  static final List<String> REPO_KEYS = List.of("url", "branch", "auth");
+  static final List<String> REPO_KEYS = List.of("url", "branch", "auth", "pullRequests");
+  static final List<String> PULL_REQUEST_KEYS = List.of("provider", "api", "repository", "tokenEnv", "app",
+      "autoMerge", "mergeMethod", "labels", "reviewers");
+  static final List<String> APP_KEYS = List.of("id", "installationId", "privateKeyFile");
   static final List<String> AUTH_KEYS = List.of("usernameEnv", "passwordEnv", "sshKeyFile", "knownHostsFile");
   static final List<String> REGISTRY_KEYS = List.of("insecure", "usernameEnv", "passwordEnv");
   static final List<String> SERVICE_KEYS = List.of("image");
   static final List<String> ENVIRONMENT_KEYS = List.of("repo", "targets", "render", "after", "soak", "gates",
-      "gateTimeout", "rollback", "approval", "approvers", "mode");
+      "gateTimeout", "rollback", "approval", "approvers", "mode", "operators");
   static final List<String> APPROVAL_KEYS = List.of("required", "via");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = List.of("argocd", "rollout", "deployment", "prometheus", "http");
-  static final List<String> GIT_KEYS = List.of("author");
+  static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
+  static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
+  static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
+  static final List<String> TRUST_KEYS = List.of("allowedSigners", "keyring");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
   static final List<String> METRICS_KEYS = List.of("since", "targets");
   static final List<String> METRICS_TARGET_KEYS = List.of("timeToRestore", "leadTime", "changeFailureRate",
@@ -104,6 +110,12 @@ final class Validator {
           requiredText(gitKeys.get("author"), author, "email", "git.author");
         }
       }
+      if (gitKeys != null && gitKeys.get("signing") != null) {
+        signing(gitKeys.get("signing"));
+      }
+      if (gitKeys != null && gitKeys.get("trust") != null) {
+        trust(gitKeys.get("trust"));
+      }
     }
     if (top.get("metrics") != null) {
       metrics(top.get("metrics"));
@@ -115,6 +127,41 @@ final class Validator {
     problems.sort(java.util.Comparator.comparingInt((ConfigProblem p) -> p.location().line())
         .thenComparingInt(p -> p.location().column()));
     return problems;
+  }
+
+  private void signing(Node node) {
+    String where = "git.signing";
+    Map<String, Node> keys = mapping(node, where, SIGNING_KEYS);
+    if (keys == null) {
+      return;
+    }
+    if (!keys.containsKey("format")) {
+      problem(node, "missing key 'format' in " + where + " (one of " + String.join(", ", SIGNING_FORMATS) + ")");
+    } else {
+      oneOf(keys, "format", where, SIGNING_FORMATS);
+    }
+    optionalText(keys, "keyFile", where);
+    envVar(keys, "keyFileEnv", where);
+    envVar(keys, "keyEnv", where);
+    envVar(keys, "passphraseEnv", where);
+    if (java.util.stream.Stream.of("keyFile", "keyFileEnv", "keyEnv").filter(keys::containsKey).count() != 1) {
+      problem(node, where + " needs exactly one of keyFile (a private key file), keyFileEnv (a variable holding"
+          + " the key file's path) and keyEnv (a variable holding the key's text)");
+    }
+  }
+
+  private void trust(Node node) {
+    String where = "git.trust";
+    Map<String, Node> keys = mapping(node, where, TRUST_KEYS);
+    if (keys == null) {
+      return;
+    }
+    optionalText(keys, "allowedSigners", where);
+    optionalText(keys, "keyring", where);
+    if (keys.isEmpty()) {
+      problem(node, where + " needs allowedSigners (an ssh allowed-signers file), keyring (OpenPGP public"
+          + " keys) or both");
+    }
   }
 
   private interface EntryCheck {
@@ -180,6 +227,81 @@ final class Validator {
           problem(auth, "auth of " + where + " needs both usernameEnv and passwordEnv"
               + " (for a token, the user name your git server expects with it, e.g. x-access-token or oauth2)");
         }
+      }
+    }
+    Node prs = keys.get("pullRequests");
+    if (prs != null) {
+      pullRequests(prs, where);
+    }
+  }
+
+  private void pullRequests(Node node, String repo) {
+    String where = "pullRequests of " + repo;
+    Map<String, Node> keys = mapping(node, where, PULL_REQUEST_KEYS);
+    if (keys == null) {
+      return;
+    }
+    String provider = requiredText(node, keys, "provider", where);
+    if (provider != null && PullRequestConfig.Provider.of(provider).isEmpty()) {
+      problem(keys.get("provider"), "'provider' in " + where + " must be one of "
+          + String.join(", ", PullRequestConfig.Provider.keys()) + ", not " + kindOf(keys.get("provider")));
+      provider = null;
+    }
+    String api = optionalText(keys, "api", where);
+    if (api != null && !isSafeApi(api)) {
+      problem(keys.get("api"), "'api' in " + where + " must be an https URL (plain http only on this machine's"
+          + " loopback), not '" + api.replaceAll("//[^/@]*@", "//") + "'");
+    }
+    PullRequestConfig.Provider kind = provider == null ? null : PullRequestConfig.Provider.of(provider).get();
+    if (kind != null && api == null && kind.defaultApi().isEmpty()) {
+      problem(node, "missing key 'api' in " + where + ": " + kind.key() + " is self-hosted; write its API root"
+          + (kind == PullRequestConfig.Provider.GITEA ? " (e.g. https://gitea.example.com/api/v1)"
+              : " (e.g. https://bitbucket.example.com/rest/api/1.0)"));
+    }
+    optionalText(keys, "repository", where);
+    envVar(keys, "tokenEnv", where);
+    Node app = keys.get("app");
+    if (app != null) {
+      Map<String, Node> appKeys = mapping(app, "app of " + where, APP_KEYS);
+      if (appKeys != null) {
+        requiredText(app, appKeys, "id", "app of " + where);
+        requiredText(app, appKeys, "installationId", "app of " + where);
+        requiredText(app, appKeys, "privateKeyFile", "app of " + where);
+      }
+      if (kind != null && kind != PullRequestConfig.Provider.GITHUB) {
+        problem(app, "'app' in " + where + " is for GitHub only; use tokenEnv for " + kind.key());
+      }
+    }
+    if (keys.containsKey("tokenEnv") == (app != null)) {
+      problem(node, where + " needs exactly one of tokenEnv (the variable holding the API token) or app"
+          + " (a GitHub App: {id, installationId, privateKeyFile})");
+    }
+    bool(keys, "autoMerge", where);
+    oneOf(keys, "mergeMethod", where, List.of("squash", "rebase", "merge"));
+    names(keys, "labels", where);
+    names(keys, "reviewers", where);
+  }
+
+  private static boolean isSafeApi(String api) {
+    if (api.startsWith("https://") && api.length() > "https://".length()) {
+      return !api.substring(8).split("/", 2)[0].contains("@");
+    }
+    // tokens go in headers; over plain http only to a forge (or a fake) on this machine
+    return api.startsWith("http://127.0.0.1:") || api.startsWith("http://localhost:") || api.startsWith("http://[::1]:");
+  }
+
+  private void names(Map<String, Node> keys, String key, String where) {
+    Node node = keys.get(key);
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'" + key + "' in " + where + " must be a list of names, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      if (!(item instanceof ScalarNode) || text(item) == null || text(item).isBlank()) {
+        problem(item, "'" + key + "' in " + where + " must be a list of names, not hold " + kindOf(item));
       }
     }
   }
@@ -328,7 +450,14 @@ final class Validator {
     if (gates != null) {
       gates(where, gates);
     }
-    oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    Node rollback = keys.get("rollback");
+    if (rollback instanceof MappingNode) {
+      Map<String, Node> rollbackKeys = mapping(rollback, "rollback of " + where, List.of("auto", "mode"));
+      bool(rollbackKeys, "auto", "rollback of " + where);
+      oneOf(rollbackKeys, "mode", "rollback of " + where, List.of("direct", "pull-request"));
+    } else {
+      oneOf(keys, "rollback", where, List.of("manual", "auto"));
+    }
     boolean approvalRequired = approval(keys, where);
     oneOf(keys, "mode", where, List.of("direct", "pull-request"));
     Node approvers = keys.get("approvers");
@@ -349,6 +478,22 @@ final class Validator {
       // without names, whoever can start the CI job (or click its button) approves
       problem(keys.get("approval"), "'approval: required' in " + where + " needs 'approvers': the names"
           + " who may approve (e.g. approvers: [alice, release-managers])");
+    }
+    names(keys.get("operators"), "operators", where);
+  }
+
+  private void names(Node node, String key, String where) {
+    if (node == null) {
+      return;
+    }
+    if (!(node instanceof SequenceNode seq)) {
+      problem(node, "'" + key + "' in " + where + " must be a list of names, not " + kindOf(node));
+      return;
+    }
+    for (Node item : seq.getValue()) {
+      if (text(item) == null || !(item instanceof ScalarNode)) {
+        problem(item, "'" + key + "' in " + where + " must be a list of names, not hold " + kindOf(item));
+      }
     }
   }
 

@@ -299,6 +299,11 @@ public final class YamlEditor {
     if (before.isBlank()) {
       int end = entry.value().end();
       int nl = text.indexOf('\n', end);
+      if (nl < 0 && lineStart > 0) {
+        // the last line has no line break: take the one before it, so the file still ends without one
+        int from = lineStart - 1 > 0 && text.charAt(lineStart - 2) == '\r' ? lineStart - 2 : lineStart - 1;
+        return new Splice(from, text.length(), "");
+      }
       return new Splice(lineStart, nl < 0 ? text.length() : nl + 1, "");
     }
     if (before.trim().equals("-") && index + 1 < m.entries().size()) {

@@ -253,8 +253,8 @@ final class ArgoCdGate implements Gate {
 
     private HttpResponse<String> send(HttpRequest.Builder request, String action) {
       try {
-        return http.send(request.timeout(timeout).header("Authorization", "Bearer " + token)
-            .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return Http.send(http, request.timeout(timeout).header("Authorization", "Bearer " + token)
+            .header("Accept", "application/json").build(), timeout);
       } catch (IOException e) {
         throw new GateAnswer(GateResult.errored("cannot " + action + " Application " + app + " at " + HttpGate.withoutCredentials(server) + ": " + Http.describe(e, timeout)));
       } catch (InterruptedException e) {

@@ -10,6 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Polls the gates of an environment until all pass, one fails, or the timeout ends. A gate that
@@ -27,6 +31,9 @@ public final class GateRunner {
 
   /** Topic prefix of the progress events, followed by the gate's name. */
   public static final String TOPIC = "gate:";
+
+  /** How long the check made at the deadline itself may take. */
+  private static final Duration LAST_CHECK = Duration.ofSeconds(1);
 
   private final Duration timeout;
   private final Duration interval;
@@ -57,7 +64,7 @@ public final class GateRunner {
     while (true) {
       for (Track track : tracks) {
         if (!track.status.isFinal()) {
-          track.record(ask(track.gate, context), clock.instant());
+          track.record(ask(track.gate, context, deadline), clock.instant());
           listener.on(FerryEvent.progress(TOPIC + track.gate.name(), track.status + " " + track.reason));
           if (track.status == GateStatus.FAILED) {
             failed = true;
@@ -105,13 +112,33 @@ public final class GateRunner {
     return verification;
   }
 
-  private static GateResult ask(Gate gate, GateContext context) {
+  /**
+   * One check, bounded by the run's deadline: a gate whose server trickles its answer, or a client
+   * that ignores its own timeout, cannot hold the run past it. The check runs on its own thread,
+   * which is interrupted when the time is up; the last check at the deadline gets a short grace.
+   */
+  private GateResult ask(Gate gate, GateContext context, Instant deadline) {
+    Duration left = Duration.between(clock.instant(), deadline);
+    Duration bound = left.compareTo(LAST_CHECK) < 0 ? LAST_CHECK : left;
+    FutureTask<GateResult> check = new FutureTask<>(() -> gate.check(context));
+    Thread thread = new Thread(check, "ferry-gate " + gate.name());
+    thread.setDaemon(true); // a check that ignores the interrupt must not keep the JVM alive
+    thread.start();
     try {
-      GateResult result = gate.check(context);
+      GateResult result = check.get(bound.toMillis(), TimeUnit.MILLISECONDS);
       return result == null ? GateResult.errored("the gate gave no answer") : result;
-    } catch (RuntimeException e) {
+    } catch (TimeoutException e) {
+      check.cancel(true);
+      return GateResult.errored("no answer within " + Durations.format(bound) + ", the time left of "
+          + Durations.format(timeout));
+    } catch (InterruptedException e) {
+      check.cancel(true);
+      Thread.currentThread().interrupt();
+      return GateResult.errored("interrupted");
+    } catch (ExecutionException e) {
       // a gate should answer ERRORED itself; a bug or an unexpected client error is retried the same way
-      return GateResult.errored(e.getClass().getSimpleName() + ": " + e.getMessage());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return GateResult.errored(cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
   }
 

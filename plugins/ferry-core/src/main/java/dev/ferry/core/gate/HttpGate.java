@@ -54,8 +54,7 @@ final class HttpGate implements Gate {
     String where = withoutCredentials(url);
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(url).timeout(Http.REQUEST_TIMEOUT).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      response = Http.send(http, HttpRequest.newBuilder(url).timeout(Http.REQUEST_TIMEOUT).GET().build());
     } catch (IOException e) {
       streak = 0;
       return GateResult.errored("GET " + where + ": " + Http.describe(e));

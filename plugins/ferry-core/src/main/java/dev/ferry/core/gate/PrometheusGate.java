@@ -206,8 +206,8 @@ final class PrometheusGate implements Gate {
         + URLEncoder.encode(promql, StandardCharsets.UTF_8));
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(uri).timeout(Http.REQUEST_TIMEOUT).GET()
-          .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+      response = Http.send(http, HttpRequest.newBuilder(uri).timeout(Http.REQUEST_TIMEOUT).GET()
+          .header("Accept", "application/json").build());
     } catch (IOException e) {
       throw new GateAnswer(GateResult.errored("Prometheus at " + HttpGate.withoutCredentials(url) + ": " + Http.describe(e)));
     } catch (InterruptedException e) {

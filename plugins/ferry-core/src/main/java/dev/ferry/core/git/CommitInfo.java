@@ -8,12 +8,21 @@ import java.util.Optional;
  * One commit of an environment branch, with its trailers and its {@code refs/notes/ferry} note.
  *
  * <pre>{@code repo.log(20).stream().filter(c -> c.trailer("Ferry-Service").equals(Optional.of("web")))}</pre>
+ *
+ * @param mergedTrailers for a merge commit, the trailers of the commit it merged in (its second
+ *     parent: a pull request's promotion commit); empty otherwise
  */
 public record CommitInfo(String id, String parent, Instant time, String authorName, String subject,
-    String message, List<Trailer> trailers, String note) {
+    String message, List<Trailer> trailers, String note, List<Trailer> mergedTrailers) {
 
   public CommitInfo {
     trailers = List.copyOf(trailers);
+    mergedTrailers = List.copyOf(mergedTrailers);
+  }
+
+  public CommitInfo(String id, String parent, Instant time, String authorName, String subject,
+      String message, List<Trailer> trailers, String note) {
+    this(id, parent, time, authorName, subject, message, trailers, note, List.of());
   }
 
   /** Every value of trailer {@code key} (case-insensitive), in order. */

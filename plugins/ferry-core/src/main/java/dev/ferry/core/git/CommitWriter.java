@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import dev.ferry.core.signing.CommitSigner;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
@@ -49,6 +50,16 @@ final class CommitWriter {
   private final String where;
   private final Clock clock;
   private final PersonIdent committer;
+  /** Signs every commit written ({@code git.signing}), or null. */
+  private CommitSigner signer;
+  /** Which notes commit's notes a new notes commit builds on; the head itself unless {@code git.trust} is set. */
+  private NotesBase notesBase = head -> head;
+
+  /** Where the notes a new notes commit carries forward come from, given the notes head. */
+  @FunctionalInterface
+  interface NotesBase {
+    ObjectId of(ObjectId notesHead) throws IOException;
+  }
 
   /**
    * @param where the repository and branch, for errors
@@ -58,6 +69,16 @@ final class CommitWriter {
     this.where = where;
     this.clock = clock;
     this.committer = committer;
+  }
+
+  /** Signs every commit from now on; null: none. */
+  void signWith(CommitSigner commitSigner) {
+    this.signer = commitSigner;
+  }
+
+  /** Builds notes commits on the notes of {@code base} instead of the head's (see {@link RecordTrust}). */
+  void notesFrom(NotesBase base) {
+    this.notesBase = base;
   }
 
   /** A commit on top of {@code base} with the changes applied, or {@code Built(null, ...)} when nothing changes. */
@@ -129,7 +150,8 @@ final class CommitWriter {
   ObjectId buildNotes(ObjectInserter ins, ObjectId base, Map<ObjectId, UnaryOperator<String>> updates)
       throws IOException {
     try (ObjectReader reader = ins.newReader(); RevWalk rw = new RevWalk(reader)) {
-      NoteMap map = LogReader.notesMap(reader, rw, base);
+      // with git.trust, a signed notes commit carries forward only the notes a trusted key wrote
+      NoteMap map = LogReader.notesMap(reader, rw, notesBase.of(base));
       boolean changed = false;
       for (Map.Entry<ObjectId, UnaryOperator<String>> e : updates.entrySet()) {
         String old = LogReader.noteText(reader, map, e.getKey());
@@ -170,6 +192,9 @@ final class CommitWriter {
    * the builder's signature (over its {@code build()} bytes) covers all of them.
    */
   private ObjectId insert(ObjectInserter ins, CommitBuilder cb) throws IOException {
+    if (signer != null) {
+      signer.sign(cb);
+    }
     return ins.insert(cb);
   }
 }

@@ -3,10 +3,12 @@ package dev.ferry.core.git;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
+import dev.ferry.core.signing.CommitSigner;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,9 @@ public final class EnvRepo implements AutoCloseable {
   /** The notes ref that carries Ferry's evidence. */
   public static final String NOTES_REF = "refs/notes/ferry";
 
+  /** Where Ferry keeps the state index of a branch: this prefix and the branch name. */
+  public static final String STATE_REF_PREFIX = "refs/ferry/state/";
+
 
   /**
    * Tuning for tests and benchmarks.
@@ -51,20 +56,30 @@ public final class EnvRepo implements AutoCloseable {
    * @param clock committer time (tests pass a fixed clock)
    * @param timeout network timeout of one fetch or push
    * @param committer name and e-mail of the committer; null means the author's
+   * @param thin whether a cold cache fetches only the branch head, not the history (the default)
    */
-  public record Options(RetryPolicy retry, Clock clock, Duration timeout, PersonIdent committer) {
+  public record Options(RetryPolicy retry, Clock clock, Duration timeout, PersonIdent committer, boolean thin) {
     public static final Options DEFAULT = new Options(RetryPolicy.DEFAULT, Clock.systemUTC(), Duration.ofSeconds(60));
 
     public Options(RetryPolicy retry, Clock clock, Duration timeout) {
-      this(retry, clock, timeout, null);
+      this(retry, clock, timeout, null, true);
+    }
+
+    public Options(RetryPolicy retry, Clock clock, Duration timeout, PersonIdent committer) {
+      this(retry, clock, timeout, committer, true);
     }
 
     public Options withRetry(RetryPolicy r) {
-      return new Options(r, clock, timeout, committer);
+      return new Options(r, clock, timeout, committer, thin);
     }
 
     public Options withCommitter(PersonIdent c) {
-      return new Options(retry, clock, timeout, c);
+      return new Options(retry, clock, timeout, c, thin);
+    }
+
+    /** Whether a cold cache fetches only the branch head (true) or the whole history. */
+    public Options withThin(boolean value) {
+      return new Options(retry, clock, timeout, committer, value);
     }
   }
 
@@ -80,6 +95,7 @@ public final class EnvRepo implements AutoCloseable {
   private TreeReader trees;
   private LogReader logs;
   private WriteLoop writes;
+  private CommitWriter writer;
 
   private EnvRepo(RemoteSpec remote, Path cacheRoot, FerryListener listener, Options options) {
     this.remote = remote;
@@ -109,7 +125,15 @@ public final class EnvRepo implements AutoCloseable {
     EnvRepo env = new EnvRepo(remote, root, listener, options);
     try {
       env.wire(env.cache.open(env.shownUrl));
-      env.fetch();
+      // A cold cache fetches the branch head alone (and the notes and the state index): what a
+      // command needs; history is fetched only when a command walks it.
+      boolean cold = env.repo.exactRef(Constants.R_HEADS + remote.branch()) == null;
+      env.refs.depth(cold && options.thin() ? 1 : 0);
+      try {
+        env.fetch();
+      } finally {
+        env.refs.depth(0);
+      }
       return env;
     } catch (IOException e) {
       env.close();
@@ -126,7 +150,7 @@ public final class EnvRepo implements AutoCloseable {
     this.refs = new RemoteRefs(repo, cache, transports, diagnosis, listener, remote.branch());
     this.trees = new TreeReader(repo, diagnosis, listener, remote.branch());
     this.logs = new LogReader(repo, diagnosis, remote.branch());
-    CommitWriter writer = new CommitWriter(shownUrl + " " + remote.branch(), options.clock(), options.committer());
+    this.writer = new CommitWriter(shownUrl + " " + remote.branch(), options.clock(), options.committer());
     AtomicPush pusher = new AtomicPush(repo, cache, transports, diagnosis, refs, listener);
     this.writes = new WriteLoop(repo, cache, refs, pusher, writer, options.retry(), listener, shownUrl, remote.branch());
   }
@@ -154,6 +178,17 @@ public final class EnvRepo implements AutoCloseable {
     return refs.head().name();
   }
 
+  /** Signs every commit this writes from now on: branch, pull-request branch and notes commits; null: none. */
+  public void signWith(CommitSigner commitSigner) {
+    writer.signWith(commitSigner);
+  }
+
+  /** Reads only records signed by a trusted key from now on (see {@link RecordTrust}); null: all count. */
+  public void trustOnly(RecordTrust recordTrust) {
+    logs.trustOnly(recordTrust);
+    writer.notesFrom(recordTrust == null ? head -> head : head -> logs.readableNotes(head, new ArrayList<>()));
+  }
+
   /** The folder of the bare mirror in the cache. */
   public Path mirror() {
     return cache.mirrorDir();
@@ -162,16 +197,32 @@ public final class EnvRepo implements AutoCloseable {
   // ---------------------------------------------------------------- reading
 
   public Optional<String> readFile(String commit, String path) {
-    return trees.readFile(commit, path);
+    return trees.readFile(present(commit), path);
   }
 
   public boolean isDirectory(String commit, String path) {
-    return trees.isDirectory(commit, path);
+    return trees.isDirectory(present(commit), path);
   }
 
   /** The names directly inside {@code dirPath} ("" for the root), sorted; empty when it is no directory. */
   public List<String> list(String commit, String dirPath) {
-    return trees.list(commit, dirPath);
+    return trees.list(present(commit), dirPath);
+  }
+
+  private boolean has(ObjectId id) {
+    try {
+      return repo.getObjectDatabase().has(id);
+    } catch (IOException e) {
+      throw diagnosis.readFailure(id.name(), remote.branch(), e);
+    }
+  }
+
+  /** {@code commit}, fetching the history first when a thin mirror does not hold it (an older commit). */
+  private String present(String commit) {
+    if (commit != null && ObjectId.isId(commit) && !has(ObjectId.fromString(commit))) {
+      wholeHistory();
+    }
+    return commit;
   }
 
   /** Writes the files under {@code dirPath} at {@code commit} into {@code target} (for rendering). */
@@ -190,7 +241,110 @@ public final class EnvRepo implements AutoCloseable {
    * cheap test of the raw text; at most {@code max * OLDER_SCAN_FACTOR} commits are walked).
    */
   public Log log(int max, Predicate<String> older) {
+    wholeHistory();
     return logs.log(refs.head(), refs.notes(), max, older);
+  }
+
+  /** Fetches the history a thin cold fetch left out, once, before a command walks it. */
+  private void wholeHistory() {
+    try {
+      if (refs.shallow()) {
+        refs.deepen(null);
+      }
+    } catch (IOException e) {
+      throw diagnosis.readFailure(refs.head().name(), remote.branch(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- the state index
+
+  /** The ref of this branch's state index, {@code refs/ferry/state/<branch>}. */
+  public String stateRef() {
+    return refs.stateRef();
+  }
+
+  /** The state index commit at the last fetch or push, if the repository has one. */
+  public Optional<String> stateTip() {
+    return Optional.ofNullable(refs.state()).map(ObjectId::name);
+  }
+
+  /** The notes commit at the last fetch or push, if there are notes. */
+  public Optional<String> notesTip() {
+    return Optional.ofNullable(refs.notes()).map(ObjectId::name);
+  }
+
+  /**
+   * Every commit of the branch after {@code base} up to {@code head} (all parents: the commits a
+   * merge brought in count), oldest first, with notes as of {@code notes}, of the newest {@code max}
+   * walked; commits with neither a {@code Ferry-} trailer nor a note are left out, since they record
+   * no state. {@code base} null: from the start. A thin mirror is deepened to reach {@code base}.
+   */
+  public List<CommitInfo> commitsSince(String base, String head, String notes, int max) {
+    ObjectId h = trees.resolve(head);
+    ObjectId b = base == null ? null : reachable(base, h);
+    ObjectId n = notes == null ? null : ObjectId.fromString(notes);
+    return logs.since(b, h, n, max);
+  }
+
+  /**
+   * Whether {@code base} is {@code head} or one of its ancestors, deepening a thin mirror as far
+   * as needed to know.
+   */
+  public boolean isAncestor(String base, String head) {
+    return base != null && ObjectId.isId(base) && reachable(base, trees.resolve(head)) != null;
+  }
+
+  /** {@code base} when it is an ancestor of {@code head}, else null; deepens a thin mirror to see. */
+  private ObjectId reachable(String base, ObjectId head) {
+    ObjectId b = ObjectId.fromString(base);
+    try {
+      if (logs.isAncestor(b, head)) {
+        return b;
+      }
+      if (!refs.shallow()) {
+        return null;
+      }
+      // a day of slack for commit times that do not follow the order of the history
+      refs.deepen(repo.getObjectDatabase().has(b) ? logs.time(b).minus(Duration.ofDays(1)) : null);
+      if (logs.isAncestor(b, head)) {
+        return b;
+      }
+      if (refs.shallow()) {
+        refs.deepen(null);
+      }
+      return logs.isAncestor(b, head) ? b : null;
+    } catch (IOException e) {
+      throw diagnosis.readFailure(base, remote.branch(), e);
+    }
+  }
+
+  /**
+   * The newest commit of the branch that changed {@code path} after {@code since} (null: in the
+   * whole history): who changed a file when Ferry did not.
+   */
+  public Optional<CommitInfo> lastChangeOf(String path, String since) {
+    RepoPath.check(path);
+    ObjectId head = refs.head();
+    ObjectId s = since == null ? null : reachable(since, head);
+    if (s == null) {
+      wholeHistory();
+    }
+    return logs.lastChangeOf(path, head, s, refs.notes());
+  }
+
+  /** The notes that changed between two notes commits: annotated commit to note (null: removed). */
+  public Map<String, String> notesChanged(String oldNotes, String newNotes) {
+    ObjectId old = oldNotes == null ? null : ObjectId.fromString(oldNotes);
+    if (old != null && !has(old)) {
+      // a thin fetch took the notes tip alone: every note counts as changed
+      old = null;
+    }
+    return logs.notesChanged(old, newNotes == null ? null : ObjectId.fromString(newNotes));
+  }
+
+  /** Brings {@code side} up to date with the branch and notes as fetched, alone in its push. */
+  public void updateSide(SideRef side) {
+    writes.updateSide(side);
   }
 
   /** How much further back than its window {@link #log(int, Predicate)} looks for older commits. */
@@ -201,11 +355,18 @@ public final class EnvRepo implements AutoCloseable {
    *
    * @param recent the newest commits, newest first
    * @param older further back, the commits that were asked for, newest first
+   * @param untrusted with {@code git.trust}: the commits with Ferry's trailers and the notes
+   *     commits that no trusted key signed, left out of the above
    */
-  public record Log(List<CommitInfo> recent, List<CommitInfo> older) {
+  public record Log(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
     public Log {
       recent = List.copyOf(recent);
       older = List.copyOf(older);
+      untrusted = List.copyOf(untrusted);
+    }
+
+    public Log(List<CommitInfo> recent, List<CommitInfo> older) {
+      this(recent, older, List.of());
     }
   }
 
@@ -241,6 +402,11 @@ public final class EnvRepo implements AutoCloseable {
     return writes.writeBranch(remote.branch(), changes, author, false);
   }
 
+  /** {@link #commit(ChangeSet, PersonIdent)}, with {@code side} rewritten in the same atomic push. */
+  public PushResult commit(ChangeSet changes, PersonIdent author, SideRef side) {
+    return writes.writeBranch(remote.branch(), changes, author, false, side);
+  }
+
   /**
    * Pull-request mode: commits the changes on top of {@link #branch()}'s head and pushes that commit
    * to {@code branchName} (created or replaced). When {@code branchName} already holds the same tree,
@@ -261,9 +427,14 @@ public final class EnvRepo implements AutoCloseable {
    * notes another writer pushed, so both updates survive.
    */
   public void updateNotes(Map<String, UnaryOperator<String>> updates) {
+    updateNotes(updates, null);
+  }
+
+  /** {@link #updateNotes(Map)}, with {@code side} (null: none) rewritten in the same atomic push. */
+  public void updateNotes(Map<String, UnaryOperator<String>> updates, SideRef side) {
     Map<ObjectId, UnaryOperator<String>> byId = new LinkedHashMap<>();
     updates.forEach((commit, f) -> byId.put(trees.resolve(commit), f));
-    writes.updateNotes(byId);
+    writes.updateNotes(byId, side);
   }
 
   /** Fetches the branch and the notes into the mirror. */

@@ -86,6 +86,10 @@ final class GitDiagnosis {
   /** A refused credential or an untrusted host key, or null when {@code e} is neither. */
   FerryException credentialProblem(IOException e) {
     String msg = scrub(e.getMessage());
+    InputException policy = TransportPolicy.problem(e, shownUrl, msg);
+    if (policy != null) {
+      return policy;
+    }
     // the URL says nothing about why: leave it out of what is matched
     String lower = msg.replace(shownUrl, "").toLowerCase(Locale.ROOT);
     if (e instanceof TransportException && (lower.contains("not authorized") || lower.contains("authentication")

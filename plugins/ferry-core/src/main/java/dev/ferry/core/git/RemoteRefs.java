@@ -36,8 +36,11 @@ final class RemoteRefs {
   private final GitDiagnosis diagnosis;
   private final FerryListener listener;
   private final String branchRef;
+  private final String stateRef;
   private ObjectId head;
   private ObjectId notes;
+  private ObjectId state;
+  private int depth;
 
   RemoteRefs(Repository repo, MirrorCache cache, Transports transports, GitDiagnosis diagnosis,
       FerryListener listener, String branch) {
@@ -47,6 +50,24 @@ final class RemoteRefs {
     this.diagnosis = diagnosis;
     this.listener = listener;
     this.branchRef = Constants.R_HEADS + branch;
+    this.stateRef = EnvRepo.STATE_REF_PREFIX + branch;
+  }
+
+  /**
+   * Fetches at most {@code commits} commits of the branch (0: all of its history). A thin cold
+   * path: a CI agent with an empty cache needs the head and the state index, not the history.
+   */
+  void depth(int commits) {
+    this.depth = commits;
+  }
+
+  /** The state index commit, likewise; null when the server has none. */
+  ObjectId state() {
+    return state;
+  }
+
+  String stateRef() {
+    return stateRef;
   }
 
   /** The branch head as the server advertised it at the last fetch, or as Ferry last pushed it. */
@@ -71,12 +92,15 @@ final class RemoteRefs {
     if (ref.equals(EnvRepo.NOTES_REF)) {
       return notes;
     }
+    if (ref.equals(stateRef)) {
+      return state;
+    }
     return null;
   }
 
   /** Whether {@code ref} is one that {@link #fetchOnce()} reads back. */
   boolean follows(String ref) {
-    return ref.equals(branchRef) || ref.equals(EnvRepo.NOTES_REF);
+    return ref.equals(branchRef) || ref.equals(EnvRepo.NOTES_REF) || ref.equals(stateRef);
   }
 
   /** Records the refs a push just landed. */
@@ -86,6 +110,8 @@ final class RemoteRefs {
         head = c.newId();
       } else if (c.ref().equals(EnvRepo.NOTES_REF)) {
         notes = c.newId();
+      } else if (c.ref().equals(stateRef)) {
+        state = c.newId();
       }
     }
   }
@@ -107,14 +133,20 @@ final class RemoteRefs {
     }
   }
 
-  /** Fetches the branch and the notes once; throws what went wrong. */
+  /** Fetches the branch, the notes and the state index once; throws what went wrong. */
   void fetchOnce() {
-    listener.on(FerryEvent.debug(TOPIC, "fetching " + branchRef + " and notes from " + diagnosis.shownUrl()));
+    listener.on(FerryEvent.debug(TOPIC, "fetching " + branchRef + ", notes and state from " + diagnosis.shownUrl()
+        + (depth > 0 ? " (the newest " + depth + " commits)" : "")));
     try {
       FetchResult r = cache.withLock(() -> {
         try (Transport t = transports.open(repo)) {
+          if (depth > 0) {
+            t.setDepth(depth);
+          }
+          // a wildcard: a missing state ref is no error (a repository Ferry never indexed)
           return t.fetch(NullProgressMonitor.INSTANCE,
-              List.of(new RefSpec("+" + branchRef + ":" + branchRef), new RefSpec("+refs/notes/*:refs/notes/*")));
+              List.of(new RefSpec("+" + branchRef + ":" + branchRef), new RefSpec("+refs/notes/*:refs/notes/*"),
+                  new RefSpec("+" + EnvRepo.STATE_REF_PREFIX + "*:" + EnvRepo.STATE_REF_PREFIX + "*")));
         }
       });
       Ref h = r.getAdvertisedRef(branchRef);
@@ -124,6 +156,36 @@ final class RemoteRefs {
       head = h.getObjectId();
       Ref n = r.getAdvertisedRef(EnvRepo.NOTES_REF);
       notes = n == null ? null : n.getObjectId();
+      Ref st = r.getAdvertisedRef(stateRef);
+      state = st == null ? null : st.getObjectId();
+    } catch (IOException e) {
+      throw diagnosis.fetchFailure(e, this::listRefs);
+    }
+  }
+
+  /** Whether the mirror holds only part of the history (a thin cold fetch). */
+  boolean shallow() throws IOException {
+    return !repo.getObjectDatabase().getShallowCommits().isEmpty();
+  }
+
+  /**
+   * Deepens a shallow mirror to every commit since {@code since} ({@code null}: the whole history),
+   * so that a walk from the head reaches commits of that age.
+   */
+  void deepen(java.time.Instant since) {
+    listener.on(FerryEvent.progress(TOPIC, "fetching the history of " + branchRef + " from " + diagnosis.shownUrl()
+        + (since == null ? "" : " since " + since)));
+    try {
+      cache.withLock(() -> {
+        try (Transport t = transports.open(repo)) {
+          if (since == null) {
+            t.setDepth(Constants.INFINITE_DEPTH);
+          } else {
+            t.setDeepenSince(since);
+          }
+          return t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + branchRef)));
+        }
+      });
     } catch (IOException e) {
       throw diagnosis.fetchFailure(e, this::listRefs);
     }

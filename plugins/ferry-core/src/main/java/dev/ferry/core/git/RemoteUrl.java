@@ -1,5 +1,6 @@
 package dev.ferry.core.git;
 
+import dev.ferry.core.SecretMask;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -46,13 +47,7 @@ final class RemoteUrl {
     if (text == null) {
       return "";
     }
-    String s = text.replaceAll("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]+@", "$1");
-    for (String secret : secrets) {
-      if (secret != null && secret.length() >= 3) {
-        s = s.replace(secret, "***");
-      }
-    }
-    return s;
+    return SecretMask.of(java.util.Arrays.asList(secrets)).apply(text);
   }
 
   /** {@code <sanitised last path part>-<first 16 hex of sha256(display url)>}. */

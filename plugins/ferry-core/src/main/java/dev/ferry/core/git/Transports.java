@@ -13,7 +13,6 @@ import org.eclipse.jgit.transport.SshConfigStore;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
@@ -49,6 +48,8 @@ final class Transports implements AutoCloseable {
   /** A transport to the remote for {@code repo}, with timeout and credentials set. */
   Transport open(Repository repo) throws IOException {
     Transport t;
+    // the mirror's config may have been written by anyone who shares the cache: Ferry's settings win
+    TransportPolicy.enforce(repo.getConfig(), remote.credentials().hasPassword());
     try {
       t = Transport.open(repo, new URIish(transportUrl));
     } catch (URISyntaxException e) {
@@ -57,7 +58,7 @@ final class Transports implements AutoCloseable {
     t.setTimeout((int) Math.max(1, timeout.toSeconds()));
     GitCredentials c = remote.credentials();
     if (c.hasPassword()) {
-      t.setCredentialsProvider(new UsernamePasswordCredentialsProvider(c.user(), c.secret()));
+      t.setCredentialsProvider(TransportPolicy.credentials(t.getURI(), c.user(), c.secret()));
     }
     if (t instanceof SshTransport ssh) {
       ssh.setSshSessionFactory(sshFactory());

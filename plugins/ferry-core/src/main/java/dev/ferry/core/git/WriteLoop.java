@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -60,6 +61,11 @@ final class WriteLoop {
   }
 
   PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode) {
+    return writeBranch(target, changes, author, prMode, null);
+  }
+
+  /** @param side a ref rewritten in the same atomic push (not in pull-request mode), or null */
+  PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode, SideRef side) {
     Retries retries = new Retries(policy, target, shownUrl, listener);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
@@ -71,7 +77,7 @@ final class WriteLoop {
             return new Again(fetched);
           }
         }
-        return writeOnce(n, target, changes, author, prMode);
+        return writeOnce(n, target, changes, author, prMode ? null : side);
       });
       if (outcome instanceof Landed landed) {
         return landed.result();
@@ -81,6 +87,11 @@ final class WriteLoop {
   }
 
   void updateNotes(Map<ObjectId, UnaryOperator<String>> byId) {
+    updateNotes(byId, null);
+  }
+
+  /** @param side a ref rewritten in the same atomic push, or null */
+  void updateNotes(Map<ObjectId, UnaryOperator<String>> byId, SideRef side) {
     Retries retries = new Retries(policy, EnvRepo.NOTES_REF, shownUrl, listener);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
@@ -92,13 +103,16 @@ final class WriteLoop {
           }
         }
         ObjectId base = refs.notes();
-        ObjectId newNotes;
+        List<RefChange> updates = new ArrayList<>();
         try (ObjectInserter ins = repo.newObjectInserter()) {
-          newNotes = writer.buildNotes(ins, base, byId);
+          ObjectId newNotes = writer.buildNotes(ins, base, byId);
           ins.flush();
+          if (newNotes != null) {
+            updates.add(new RefChange(EnvRepo.NOTES_REF, newNotes, base, false));
+          }
+          sideChange(ins, side, refs.head(), newNotes != null ? newNotes : base).ifPresent(updates::add);
         }
-        return newNotes == null ? PushVerdict.DONE
-            : pusher.push(List.of(new RefChange(EnvRepo.NOTES_REF, newNotes, base, false)));
+        return updates.isEmpty() ? PushVerdict.DONE : pusher.push(updates);
       });
       if (v.done()) {
         listener.on(FerryEvent.debug(TOPIC, "notes in " + EnvRepo.NOTES_REF + " on " + shownUrl + " are up to date"));
@@ -108,8 +122,54 @@ final class WriteLoop {
     }
   }
 
+  /**
+   * Brings only the side ref up to date with the branch and notes as fetched (a read that found
+   * the index behind): compare-and-swap, retried on a lost race.
+   */
+  void updateSide(SideRef side) {
+    Retries retries = new Retries(policy, side.ref(), shownUrl, listener);
+    for (int attempt = 1; ; attempt++) {
+      int n = attempt;
+      PushVerdict v = cache.locked(() -> {
+        if (n > 1) {
+          PushVerdict fetched = refs.refresh();
+          if (!fetched.done()) {
+            return fetched;
+          }
+        }
+        try (ObjectInserter ins = repo.newObjectInserter()) {
+          Optional<RefChange> change = sideChange(ins, side, refs.head(), refs.notes());
+          return change.isEmpty() ? PushVerdict.DONE : pusher.push(List.of(change.get()));
+        }
+      });
+      if (v.done()) {
+        return;
+      }
+      retries.failed(attempt, v);
+    }
+  }
+
+  /** The side ref's new commit for {@code head} and {@code notes} (both in the mirror), if it changes. */
+  private Optional<RefChange> sideChange(ObjectInserter ins, SideRef side, ObjectId head, ObjectId notes)
+      throws IOException {
+    if (side == null) {
+      return Optional.empty();
+    }
+    ObjectId tip = refs.tip(side.ref());
+    Map<String, FileChange> changes = side.changes(tip == null ? null : tip.name(), head.name(),
+        notes == null ? null : notes.name());
+    if (changes.isEmpty() && tip != null) {
+      return Optional.empty();
+    }
+    CommitWriter.Built built = writer.buildOn(ins, tip, changes, side.message(head.name()), writer.defaultIdent(), null);
+    ins.flush();
+    return built.commit() == null ? Optional.empty()
+        : Optional.of(new RefChange(side.ref(), built.commit(), tip, false));
+  }
+
   /** One build and push. */
-  private Attempt writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, boolean prMode) {
+  private Attempt writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, SideRef side) {
+    boolean prMode = !target.equals(branch);
     ObjectId base = refs.head();
     ObjectId notesBase = refs.notes();
     List<RefChange> updates = new ArrayList<>();
@@ -131,12 +191,16 @@ final class WriteLoop {
       } else {
         updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), base, false));
       }
+      ObjectId notes = notesBase;
       if (changes.noteForNewCommit() != null) {
         String note = changes.noteForNewCommit();
-        ObjectId notes = writer.buildNotes(ins, notesBase, Map.of(built.commit(), old -> note));
+        notes = writer.buildNotes(ins, notesBase, Map.of(built.commit(), old -> note));
         updates.add(new RefChange(EnvRepo.NOTES_REF, notes, notesBase, false));
       }
       ins.flush();
+      if (!prMode) {
+        sideChange(ins, side, built.commit(), notes).ifPresent(updates::add);
+      }
     } catch (IOException e) {
       throw new ExternalException("cannot build the commit in the cache of " + shownUrl + ": "
           + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.ferry.core.history;
 
 import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.image.ImageRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,13 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The record of an environment repository, read from its first-parent history: promotions from
- * commit trailers, verifications and blocks from the notes. Git is the only state; this is a view.
- * Promotions and verifications come from a window of recent commits; blocks also from the rollback
- * commits further back, so that a version blocked long ago stays out until it is released.
+ * The record of an environment repository: promotions from commit trailers (a merge commit
+ * without its own, from the commit it merged in: a pull request merged with a merge commit; a
+ * squash carries them in its message), verifications and
+ * blocks from the notes. Git is the only state; this is a view, and the one type through which
+ * policy, status, verification and every front end (dashboard, metrics, forge) ask about state:
+ * {@link #lastChange}, {@link #firstVerified}, {@link #lastVerification}, {@link #activeBlock},
+ * {@link #activeBlocks}.
+ *
+ * <p>Commands read it from the state index ({@code dev.ferry.core.state.StateIndex#history()}):
+ * O(services) bytes whatever the length of the history, reconciled with the commits since the
+ * index's base. {@link #of(List, List)} reads it from a first-parent log instead, as
+ * {@code ferry history} and the index rebuild do: promotions and verifications from a window of
+ * recent commits, blocks also from the rollback commits further back.
  *
  * <pre>{@code
- * History history = History.of(repo.log(2000));
+ * History history = promoter.historyOf("staging");
  * history.activeBlocks("staging");
  * }</pre>
  */
@@ -27,9 +37,26 @@ public final class History {
   private final List<VerificationRecord> verifications = new ArrayList<>();
   private final List<BlockEntry> blocks = new ArrayList<>();
   private final List<String> unreadableNotes = new ArrayList<>();
+  private final List<UntrustedRecord> untrusted = new ArrayList<>();
 
   /** A block together with the commit whose note holds it (where a release is recorded). */
   public record BlockEntry(String commit, BlockRecord block) {
+  }
+
+  private History(List<PromotionRecord> promotions, List<VerificationRecord> verifications, List<BlockEntry> blocks) {
+    this.promotions.addAll(promotions);
+    this.verifications.addAll(verifications);
+    this.blocks.addAll(blocks);
+    this.verifications.sort((a, b) -> b.at().compareTo(a.at()));
+  }
+
+  /**
+   * A history from records already read (the state index): promotions newest first, verifications
+   * in any order, blocks with the commit whose note holds each.
+   */
+  public static History fromRecords(List<PromotionRecord> promotions, List<VerificationRecord> verifications,
+      List<BlockEntry> blocks) {
+    return new History(promotions, verifications, blocks);
   }
 
   private History(List<CommitInfo> recent, List<CommitInfo> older) {
@@ -69,12 +96,34 @@ public final class History {
     return new History(recent, older);
   }
 
+  /**
+   * Like {@link #of(List, List)}, with the commits that looked like records but were not signed by a
+   * trusted key ({@code git.trust}); they were left out of {@code recent} and {@code older} already.
+   */
+  public static History of(List<CommitInfo> recent, List<CommitInfo> older, List<UntrustedRecord> untrusted) {
+    History h = new History(recent, older);
+    h.untrusted.addAll(untrusted);
+    return h;
+  }
+
+  /** Commits with Ferry's trailers or notes that did not count: not signed by a trusted key. */
+  public List<UntrustedRecord> untrusted() {
+    return List.copyOf(untrusted);
+  }
+
   /** Whether a commit message is a rollback's, whose note holds a block: a cheap test of the raw text. */
   public static boolean mayHoldBlocks(String message) {
     return message.contains(Trailers.KIND + ": " + PromotionRecord.ROLLBACK);
   }
 
-  static Optional<PromotionRecord> promotionOf(CommitInfo c) {
+  /** The promotion or rollback a commit records in its trailers, if any. */
+  public static Optional<PromotionRecord> promotionOf(CommitInfo merge) {
+    // a pull request merged with a merge commit: the promotion is its second parent, recorded at
+    // the merge (where it landed on the branch; its first parent is what came before)
+    CommitInfo c = merge.trailer(Trailers.ENVIRONMENT).isEmpty() && !merge.mergedTrailers().isEmpty()
+        ? new CommitInfo(merge.id(), merge.parent(), merge.time(), merge.authorName(), merge.subject(), merge.message(),
+            merge.mergedTrailers(), merge.note())
+        : merge;
     Optional<String> env = c.trailer(Trailers.ENVIRONMENT);
     if (env.isEmpty()) {
       return Optional.empty();

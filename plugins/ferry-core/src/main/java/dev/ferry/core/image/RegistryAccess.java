@@ -150,6 +150,24 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
     return Optional.ofNullable(fallback);
   }
 
+  /**
+   * Whether the credentials of {@code registry} may go to the token service at {@code tokenHost}
+   * ({@code host[:port]}) that its Bearer challenge names. A challenge is text from the registry,
+   * so it cannot send them anywhere it likes: only to the registry's own host, to Docker Hub's token
+   * service for Docker Hub, or to a host configured with the same credentials (list it in
+   * {@code FERRY_REGISTRY_HOST}, or in the Docker configuration with the same auth).
+   */
+  public boolean tokenServiceMayReceive(String registry, String tokenHost) {
+    String r = normalise(registry);
+    String t = normalise(tokenHost);
+    if (t.equals(r) || (r.equals(ImageRef.DOCKER_HUB) && t.equals("auth.docker.io"))) {
+      return true;
+    }
+    Optional<Credentials> mine = credentials(r);
+    Host there = hosts.get(t);
+    return mine.isPresent() && there != null && mine.get().equals(there.credentials());
+  }
+
   /** {@code http} or {@code https} and the host the API is served from. */
   public String baseUrl(String host) {
     String h = normalise(host);

@@ -3,6 +3,7 @@ package dev.ferry.core.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.ExternalException;
+import dev.ferry.core.HttpCall;
 import dev.ferry.core.RefusedException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +57,9 @@ public final class RegistryClient {
   private final HttpClient http;
   private final Duration timeout;
   private final Duration backoff;
+  /** How long one download of a blob to a file may take (layers are large; the cap is the disk). */
+  private static final Duration FILE_TIMEOUT = Duration.ofMinutes(15);
+  private static final long MAX_FILE = 64L * 1024 * 1024 * 1024;
   /** Authorization header per registry and repository, learned from challenges. */
   private final Map<String, String> authorizations = new ConcurrentHashMap<>();
 
@@ -69,7 +72,7 @@ public final class RegistryClient {
     this.access = access;
     this.timeout = timeout;
     this.backoff = backoff;
-    // redirects are followed by hand so that credentials never travel to another host
+    // redirects are followed by HttpCall so that credentials never travel to another origin
     this.http = HttpClient.newBuilder()
         .connectTimeout(timeout)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -239,7 +242,7 @@ public final class RegistryClient {
         + "/manifests/" + reference);
   }
 
-  private record Response(int status, Map<String, List<String>> headers, byte[] body) {
+  private record Response(int status, Map<String, List<String>> headers, byte[] body, URI uri) {
     String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -255,27 +258,17 @@ public final class RegistryClient {
     String registry = ref.effectiveRegistry();
     String key = registry + "/" + ref.effectiveRepository();
     boolean challenged = false;
-    URI target = uri;
-    for (int redirects = 0; ; ) {
-      String auth = target.getHost().equals(uri.getHost()) ? authorizations.get(key) : null;
-      Response r = exchange(method, target, accept, auth, registry, saveTo);
+    while (true) {
+      // redirects (blobs to a storage service) are followed by HttpCall, without the credentials
+      // when they lead to another origin
+      Response r = exchange(method, uri, accept, authorizations.get(key), registry, saveTo);
       int s = r.status();
       if (s >= 200 && s < 300) {
         return r;
       }
-      if ((s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && r.header("Location") != null
-          && redirects++ < 5) {
-        target = target.resolve(r.header("Location"));
-        if (target.getScheme().equals("http") && !access.insecure(registry)) {
-          throw new ExternalException("registry " + registry + " redirected " + what
-              + " to plain HTTP (" + target.getHost() + "), which Ferry refuses for a secure registry");
-        }
-        continue;
-      }
-      if (s == 401 && !challenged) {
+      if (s == 401 && !challenged && HttpCall.sameOrigin(r.uri(), uri)) {
         challenged = true;
         authorizations.put(key, authorize(ref, r.header("WWW-Authenticate")));
-        target = uri;
         continue;
       }
       if (s == 401 || s == 403) {
@@ -334,8 +327,17 @@ public final class RegistryClient {
       throw new ExternalException("registry " + registry + " names a token service over plain HTTP ("
           + tokenUri.getHost() + "), which Ferry refuses for a secure registry");
     }
+    // the realm is text from the registry: the credentials go there only if they may
+    boolean mayReceive = access.tokenServiceMayReceive(registry, tokenUri.getAuthority());
     Response r = exchange("GET", tokenUri, "application/json",
-        credentials.map(RegistryAccess.Credentials::basicHeader).orElse(null), registry, null);
+        mayReceive ? credentials.map(RegistryAccess.Credentials::basicHeader).orElse(null) : null, registry, null);
+    if ((r.status() == 401 || r.status() == 403) && !mayReceive && credentials.isPresent()) {
+      throw new RefusedException("registry " + registry + " sends clients to the token service at "
+          + tokenUri.getScheme() + "://" + tokenUri.getAuthority() + ", another host, which refused an anonymous"
+          + " token; Ferry sends the registry's credentials only to the registry itself",
+          "if that token service belongs to the registry, list both hosts in " + RegistryAccess.HOST_ENV
+              + " (or give both the same auth in the Docker configuration)");
+    }
     if (r.status() == 401 || r.status() == 403) {
       throw refusedCredentials(registry, "image " + ref);
     }
@@ -361,10 +363,6 @@ public final class RegistryClient {
   private Response exchange(String method, URI uri, String accept, String authorization, String registry,
       Path saveTo) {
     // a successful answer goes to saveTo when given; errors and redirects stay in memory to be read
-    HttpResponse.BodyHandler<byte[]> handler = saveTo == null ? HttpResponse.BodyHandlers.ofByteArray()
-        : info -> info.statusCode() / 100 == 2
-            ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(saveTo), p -> new byte[0])
-            : HttpResponse.BodySubscribers.ofByteArray();
     IOException last = null;
     int lastStatus = 0;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -379,12 +377,17 @@ public final class RegistryClient {
         b.header("Authorization", authorization);
       }
       try {
-        HttpResponse<byte[]> r = http.send(b.build(), handler);
-        if (r.statusCode() == 429 || r.statusCode() >= 500) {
-          lastStatus = r.statusCode();
+        HttpCall.Answer r = saveTo == null
+            ? HttpCall.send(http, b.build(), timeout, HttpCall.MAX_BODY, HttpCall.Redirects.OTHER_ORIGIN_WITHOUT_CREDENTIALS)
+            : HttpCall.sendToFile(http, b.build(), FILE_TIMEOUT, saveTo, MAX_FILE,
+                HttpCall.Redirects.OTHER_ORIGIN_WITHOUT_CREDENTIALS);
+        if (r.status() == 429 || r.status() >= 500) {
+          lastStatus = r.status();
           continue;
         }
-        return new Response(r.statusCode(), r.headers().map(), r.body() == null ? new byte[0] : r.body());
+        return new Response(r.status(), r.headers().map(), r.body(), r.uri());
+      } catch (HttpCall.Stopped e) {
+        throw new ExternalException("registry " + registry + ": " + e.getMessage(), e);
       } catch (IOException e) {
         last = e;
       } catch (InterruptedException e) {

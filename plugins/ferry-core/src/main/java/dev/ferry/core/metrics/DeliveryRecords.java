@@ -46,7 +46,9 @@ public record DeliveryRecords(List<EnvironmentRecords> environments, Map<String,
     }
     List<EnvironmentRecords> records = new java.util.ArrayList<>();
     for (String env : envs) {
-      History history = promoter.historyOf(env);
+      // every promotion in the window counts toward frequency and lead time: the log, not the state
+      // index, which keeps the newest few per service
+      History history = promoter.historyLog(env, promoter.context().historyDepth());
       List<String> services = servicesIn(promoter, promoter.config().environment(env)).stream()
           .filter(s -> service == null || s.equals(service)).toList();
       List<PromotionRecord> promotions = history.promotions();

@@ -7,9 +7,9 @@ import dev.ferry.core.FerryListener;
 import dev.ferry.core.config.NotificationConfig;
 import java.io.IOException;
 import java.net.URI;
+import dev.ferry.core.HttpCall;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -96,8 +96,9 @@ public final class Notifier implements DeliveryListener {
     String last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        int code = response.statusCode();
+        // the whole answer within the timeout, at most 64 KB of it: a receiver cannot hold the promotion
+        int code = HttpCall.send(http, request, timeout, 64 * 1024, HttpCall.Redirects.NONE)
+            .status();
         if (code / 100 == 2) {
           listener.on(FerryEvent.debug("notify", "told " + what));
           return;

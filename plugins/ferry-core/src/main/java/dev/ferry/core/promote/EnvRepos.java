@@ -6,14 +6,20 @@ import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.RepoConfig;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.GitCredentials;
+import dev.ferry.core.git.RecordTrust;
 import dev.ferry.core.git.RemoteSpec;
+import dev.ferry.core.signing.CommitSigner;
+import dev.ferry.core.signing.SigningKeys;
+import dev.ferry.core.signing.TrustedSigners;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The environment repositories of one configuration, opened (fetched) once each, on first use.
- * Credentials are read from the environment variables the configuration names.
+ * Credentials are read from the environment variables the configuration names. With {@code
+ * git.signing}, every commit they write is signed (the key is loaded at the first write); with
+ * {@code git.trust}, only records signed by a trusted key are read back.
  */
 final class EnvRepos implements AutoCloseable {
 
@@ -22,13 +28,22 @@ final class EnvRepos implements AutoCloseable {
   private final FerryListener listener;
   private final java.time.Clock clock;
   private final Map<String, EnvRepo> open = new LinkedHashMap<>();
+  private final CommitSigner signer;
+  private final RecordTrust trust;
 
   /** {@code clock} dates the commits: a promotion lands at its commit time, which the delivery metrics read. */
   EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock) {
+    this(config, cacheRoot, listener, clock, System.getenv());
+  }
+
+  /** @param env the process environment, for the signing key's variables */
+  EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock, Map<String, String> env) {
     this.config = config;
     this.cacheRoot = cacheRoot;
     this.listener = listener;
     this.clock = clock;
+    this.signer = config.signing() == null ? null : SigningKeys.lazy(config.signing(), env);
+    this.trust = config.trust() == null ? null : new RecordTrust(TrustedSigners.load(config.trust()));
   }
 
   EnvRepo of(EnvironmentConfig environment) {
@@ -45,8 +60,11 @@ final class EnvRepos implements AutoCloseable {
       credentials = GitCredentials.none();
     }
     EnvRepo.Options defaults = EnvRepo.Options.DEFAULT;
-    return EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener,
+    EnvRepo opened = EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener,
         new EnvRepo.Options(defaults.retry(), clock, defaults.timeout(), defaults.committer()));
+    opened.signWith(signer);
+    opened.trustOnly(trust);
+    return opened;
   }
 
   @Override

@@ -36,8 +36,17 @@ final class Policy {
    */
   List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy, String approvalSource,
       Function<String, History> historyOf) {
+    return check(env, images, approvedBy, approvalSource, historyOf, false);
+  }
+
+  /**
+   * @param reviewIsApproval the promotion goes as a pull request whose approving review is the
+   *     approval (read from the forge before the merge), so no approver is needed up front
+   */
+  List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy, String approvalSource,
+      Function<String, History> historyOf, boolean reviewIsApproval) {
     List<String> refusals = new ArrayList<>();
-    if (env.approvalRequired()) {
+    if (env.approvalRequired() && !(reviewIsApproval && (approvedBy == null || approvedBy.isBlank()))) {
       if (approvedBy == null || approvedBy.isBlank()) {
         refusals.add("'" + env.name() + "' requires approval: pass --approved-by NAME"
             + " (the CI front end supplies who approved)");

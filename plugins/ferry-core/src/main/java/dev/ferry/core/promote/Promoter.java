@@ -4,9 +4,14 @@ import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.RefusedException;
+import dev.ferry.core.SecretMask;
+import dev.ferry.core.config.ConfiguredSecrets;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.PromotionMode;
+import dev.ferry.core.config.PullRequestConfig;
+import dev.ferry.core.forge.PromotionText;
+import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.config.ServiceConfig;
 import dev.ferry.core.gate.Gates;
 import dev.ferry.core.git.ChangeSet;
@@ -23,6 +28,7 @@ import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.notify.DeliveryEvent;
 import dev.ferry.core.render.LineDiff;
 import dev.ferry.core.render.RenderDiff;
+import dev.ferry.core.state.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,12 +59,23 @@ public final class Promoter implements AutoCloseable {
   private final FerryListener listener;
   private final EnvRepos repos;
   private final Map<String, History> histories = new LinkedHashMap<>();
+  private final Map<String, StateStore> states = new LinkedHashMap<>();
+  private final Map<String, PromotionText> pullRequestTexts = new LinkedHashMap<>();
+  private Sleeper forgeSleeper = Sleeper.SYSTEM;
+  /** The configured secrets: a gate's reason may echo a token, and it goes into notes and messages. */
+  private final SecretMask secrets;
 
   public Promoter(FerryConfig config, PromoterContext context) {
     this.config = config;
     this.context = context;
     this.listener = context.listener();
-    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock());
+    this.repos = new EnvRepos(config, context.cacheRoot(), listener, context.clock(), context.env());
+    this.secrets = ConfiguredSecrets.mask(config, context.env());
+  }
+
+  /** The secrets of this configuration, to mask in everything written. */
+  public SecretMask secrets() {
+    return secrets;
   }
 
   /** What {@link #promote} would write, and whether the policy allows it. Changes nothing. */
@@ -85,8 +102,13 @@ public final class Promoter implements AutoCloseable {
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
-    List<String> refusals = new Policy(context.clock())
-        .check(env, images, request.approvedBy(), Policy.approvalSource(request), this::historyOf);
+    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(),
+        Policy.approvalSource(request), this::historyOf, reviewIsApproval(env, request));
+    List<String> unproven = new EditProof(listener).check(repo, head, env, targets, files, images);
+    if (!unproven.isEmpty()) {
+      refusals = new ArrayList<>(refusals);
+      refusals.addAll(unproven);
+    }
     RenderDiff render = env.render() ? new RenderCheck(listener).check(repo, head, env, targets, files, images) : null;
     if (render != null && !render.onlyImages()) {
       refusals = new ArrayList<>(refusals);
@@ -141,7 +163,7 @@ public final class Promoter implements AutoCloseable {
       pushed = repo.pushBranch(branch, changeSet, author());
     } else {
       branch = repo.branch();
-      pushed = repo.commit(changeSet, author());
+      pushed = repo.commit(changeSet, author(), stateOf(env).update());
     }
     forget(env);
     listener.on(FerryEvent.info("promote", (pushed.noop() ? "already in place: " : "promoted ")
@@ -153,8 +175,35 @@ public final class Promoter implements AutoCloseable {
       tell(pr ? DeliveryEvent.PULL_REQUEST_OPENED : DeliveryEvent.PROMOTED, env.name(), images, pushed.commit(), id,
           request.promotedBy() != null ? request.promotedBy() : context.user(), null, request.source());
     }
+    PullRequestInfo pull = null;
+    Optional<PullRequestConfig> forge = config.repoOf(env.name()).pullRequests();
+    if (pr && forge.isPresent() && !(pushed.noop() && pushed.commit().equals(plan.base()))) {
+      // the branch is pushed: open its pull request, or update the one a retried pipeline opened
+      PromotionText text = PullRequestStep.text(env, id, subject, plan, trailers, request.source(), this::historyOf,
+          reviewIsApproval(env, request));
+      pullRequestTexts.put(id, text);
+      pull = PullRequestStep.publish(forge.get(), PullRequestStep.forgeContext(context, forgeSleeper,
+          PullRequestStep.PUBLISH_BUDGET), text, branch, repo.branch(), env, PullRequestStep.commitTime(repo, pushed.commit()));
+    }
     return new PromotionResult(id, env.name(), env.repo(), pushed.commit(), pushed.noop(),
-        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts());
+        pr ? "pull-request" : "direct", branch, pushed.changedPaths(), images, pushed.attempts(), pull);
+  }
+
+  /** In pull-request mode with a forge, the approving review is the approval, unless the request names one. */
+  private boolean reviewIsApproval(EnvironmentConfig env, PromotionRequest request) {
+    return (request.pullRequest() || env.mode() == PromotionMode.PULL_REQUEST)
+        && config.repoOf(env.name()).pullRequests().isPresent();
+  }
+
+  /** What the pull request of promotion {@code id} said when this promoter opened or updated it. */
+  Optional<PromotionText> pullRequestText(String id) {
+    return Optional.ofNullable(pullRequestTexts.get(id));
+  }
+
+  /** How forge calls wait out rate limits; tests pass one that does not sleep. */
+  public Promoter forgeSleeper(Sleeper sleeper) {
+    this.forgeSleeper = sleeper;
+    return this;
   }
 
   /**
@@ -189,7 +238,7 @@ public final class Promoter implements AutoCloseable {
       throw new RefusedException(service + " in '" + environment + "' held " + current + " before its last promotion too:"
           + " nothing to roll back to", "promote the image you want with 'ferry promote'");
     }
-    String why = reason == null || reason.isBlank() ? "rolled back by " + by : reason;
+    String why = secrets.apply(reason == null || reason.isBlank() ? "rolled back by " + by : reason);
     BlockRecord block = new BlockRecord(environment, service, current.toString(), why, context.clock().instant(), by, null);
     String id = promotionId(environment + "/rollback", Map.of(service, current));
     List<Trailer> trailers = new ArrayList<>();
@@ -216,7 +265,19 @@ public final class Promoter implements AutoCloseable {
     String body = "Blocked " + current + " in " + environment + ": " + why + "\nRolls back " + bad.commit() + ".";
     ChangeSet changeSet = new ChangeSet(changes, "Roll back " + service + " in " + environment + " to "
         + previous, body, trailers, Evidence.EMPTY.withBlock(block).toJson());
-    PushResult pushed = repo.commit(changeSet, author());
+    PushResult pushed;
+    Optional<PullRequestConfig> forge = config.repoOf(environment).pullRequests();
+    if (env.rollbackMode() == PromotionMode.PULL_REQUEST) {
+      if (forge.isEmpty()) {
+        throw new InputException("'" + environment + "' rolls back with pull requests (rollback: {mode: pull-request})"
+            + " but its repository '" + env.repo() + "' has no pullRequests", env.location(),
+            "add pullRequests under repos." + env.repo() + ", or use rollback: {mode: direct}", null);
+      }
+      // under branch protection: the revert goes as a pull request, and the block only once it landed
+      pushed = PullRequestStep.rollBack(this, repo, env, forge.get(), id, changeSet, block, author(), forgeSleeper);
+    } else {
+      pushed = repo.commit(changeSet, author(), stateOf(env).update());
+    }
     forget(env);
     listener.on(FerryEvent.info("rollback", "rolled back " + service + " in " + environment + " from "
         + current + " to " + previous + " (" + pushed.commit().substring(0, 12) + "); " + current + " is blocked there"));
@@ -237,7 +298,8 @@ public final class Promoter implements AutoCloseable {
         new RefusedException(service + " " + image + " is not blocked in '" + environment + "'"));
     BlockRecord.Release release = new BlockRecord.Release(context.clock().instant(), by);
     repos.of(env).updateNotes(Map.of(entry.commit(), old ->
-        Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson()));
+        secrets.apply(Evidence.parse(old).withRelease(environment, service, entry.block().image(), release).toJson())),
+        stateOf(env).update());
     forget(env);
     listener.on(FerryEvent.info("release", "released " + service + " " + entry.block().image() + " in " + environment));
     tell(DeliveryEvent.RELEASED, environment, Map.of(service, entry.block().image()), entry.commit(), null, by, null, null);
@@ -251,13 +313,39 @@ public final class Promoter implements AutoCloseable {
         context.clock().instant()));
   }
 
-  /** The history of the repository an environment lives in. */
+  /**
+   * The state of the repository an environment lives in, read from its state index (reconciled
+   * with the commits since the index's base, built from history on first use).
+   */
   public History historyOf(String environment) {
     EnvironmentConfig env = config.environment(environment);
-    return histories.computeIfAbsent(env.repo(), r -> {
-      EnvRepo.Log log = repos.of(env).log(context.historyDepth(), History::mayHoldBlocks);
-      return History.of(log.recent(), log.older());
-    });
+    return histories.computeIfAbsent(env.repo(), r -> stateOf(env).history());
+  }
+
+  /**
+   * The history of the repository an environment lives in, read from its commits (a window of
+   * {@code depth} first-parent commits, blocks further back): for {@code ferry history}, which
+   * shows more than the state index keeps.
+   */
+  public History historyLog(String environment, int depth) {
+    EnvRepo.Log log = repoOf(environment).log(depth, History::mayHoldBlocks);
+    return History.of(log.recent(), log.older(), log.untrusted());
+  }
+
+  /** The state index of the repository an environment lives in. */
+  public StateStore stateOf(String environment) {
+    return stateOf(config.environment(environment));
+  }
+
+  private StateStore stateOf(EnvironmentConfig env) {
+    return states.computeIfAbsent(env.repo(), r -> new StateStore(repos.of(env), context.historyDepth(), listener));
+  }
+
+  /** Updates notes in an environment's repository, with its state index in the same push. */
+  void updateNotes(String environment, Map<String, java.util.function.UnaryOperator<String>> updates) {
+    EnvironmentConfig env = config.environment(environment);
+    repos.of(env).updateNotes(updates, stateOf(env).update());
+    forget(env);
   }
 
   /** The repository of an environment, fetched. */
@@ -282,6 +370,18 @@ public final class Promoter implements AutoCloseable {
       out.put(s, image);
     }
     return out;
+  }
+
+  /**
+   * The commit that last changed the target file of {@code service} in {@code environment} after
+   * {@code since} (Ferry's last change there): how an image changed by hand or by another tool
+   * shows, with its commit.
+   */
+  public Optional<dev.ferry.core.git.CommitInfo> changeOutsideFerry(String environment, String service, String since) {
+    EnvironmentConfig env = config.environment(environment);
+    EnvRepo repo = repos.of(env);
+    TargetFile target = TargetFile.resolve(repo, repo.head(), env, config.service(service));
+    return repo.lastChangeOf(target.path(), since);
   }
 
   public FerryConfig config() {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param files the files changed
  * @param images service → image written, with digest when pinned
  * @param attempts push attempts it took
+ * @param pullRequest the pull request opened or updated on the forge, or null (direct mode, or no
+ *     {@code pullRequests} for the repository)
  */
 public record PromotionResult(
     String promotionId,
@@ -27,5 +29,11 @@ public record PromotionResult(
     String branch,
     List<String> files,
     Map<String, String> images,
-    int attempts) {
+    int attempts,
+    PullRequestInfo pullRequest) {
+
+  public PromotionResult(String promotionId, String environment, String repo, String commit, boolean noop, String mode,
+      String branch, List<String> files, Map<String, String> images, int attempts) {
+    this(promotionId, environment, repo, commit, noop, mode, branch, files, images, attempts, null);
+  }
 }

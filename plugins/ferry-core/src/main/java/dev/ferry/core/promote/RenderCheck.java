@@ -8,6 +8,7 @@ import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.render.RenderDiff;
 import dev.ferry.core.render.RenderGuard;
+import dev.ferry.core.render.RenderSources;
 import dev.ferry.core.render.RenderUnit;
 import dev.ferry.core.render.Renderer;
 import java.io.IOException;
@@ -59,9 +60,12 @@ final class RenderCheck {
         }
         listener.on(FerryEvent.progress("render", "rendering " + t.config().kind() + " " + t.config().path()
             + " before and after"));
+        RenderUnit afterUnit = RenderUnit.forTarget(t.config(), after, t.service(), env.name()).get();
+        // the repository's content is input: nothing remote, nothing outside the exported tree
+        RenderSources.check(before, unit.get());
+        RenderSources.check(after, afterUnit);
         renderedBefore.append(renderer.render(unit.get())).append("\n---\n");
-        renderedAfter.append(renderer.render(RenderUnit.forTarget(t.config(), after, t.service(), env.name()).get()))
-            .append("\n---\n");
+        renderedAfter.append(renderer.render(afterUnit)).append("\n---\n");
       }
       return new RenderGuard().compare(renderedBefore.toString(), renderedAfter.toString(), new HashSet<>(images.values()));
     } catch (IOException e) {

@@ -194,10 +194,10 @@ public final class Verifier {
     byCommit.forEach((commit, imgs) -> {
       VerificationRecord record = new VerificationRecord(environment, imgs, verification.passed(),
           verification.finished(), head, gates);
-      updates.put(commit, old -> Evidence.parse(old).withVerification(record).toJson());
+      // a gate's reason may quote a server that echoed its token
+      updates.put(commit, old -> promoter.secrets().apply(Evidence.parse(old).withVerification(record).toJson()));
     });
-    promoter.repoOf(environment).updateNotes(updates);
-    promoter.forget(promoter.config().environment(environment));
+    promoter.updateNotes(environment, updates);
     return List.copyOf(byCommit.keySet());
   }
 

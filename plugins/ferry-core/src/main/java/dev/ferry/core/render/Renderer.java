@@ -2,6 +2,7 @@ package dev.ferry.core.render;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import dev.ferry.core.ChildEnvironment;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.InputException;
 import dev.ferry.core.RefusedException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,8 +96,11 @@ public final class Renderer {
       out = Files.createTempFile("ferry-render", ".out");
       err = Files.createTempFile("ferry-render", ".err");
       // files, not pipes: a large render cannot block the process while we wait for it
-      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      ProcessBuilder launch = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      // kustomize renders files: no token of the CI job reaches it or a plugin it might run
+      ChildEnvironment.apply(launch, ChildEnvironment.of(ChildEnvironment.Program.MINIMAL, System.getenv(), Map.of()));
+      Process process = launch.start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new RefusedException(shown + " did not finish within " + timeout.toSeconds() + "s",

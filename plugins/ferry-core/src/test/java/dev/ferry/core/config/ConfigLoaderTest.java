@@ -41,6 +41,15 @@ class ConfigLoaderTest {
           after: dev
       """;
 
+  @Test
+  void operatorsNameWhoMayActThroughTheDashboard() {
+    FerryConfig config = parse(replace("after: dev", "after: dev\n    operators: [alice, bob]"));
+    assertThat(config.environment("staging").operators()).containsExactly("alice", "bob");
+    assertThat(config.environment("staging").mayOperate("bob")).isTrue();
+    assertThat(config.environment("staging").mayOperate("mallory")).isFalse();
+    assertThat(config.environment("dev").mayOperate("mallory")).isTrue();
+  }
+
   static FerryConfig parse(String text) {
     return ConfigLoader.parse("ferry.yaml", text, BASE);
   }
@@ -57,7 +66,7 @@ class ConfigLoaderTest {
         Arguments.of("unknown environment key lists the known ones", replace("    targets:", "    tagets:"),
             List.of("ferry.yaml:10:5: missing key 'targets' in environment 'dev' (only an environment with 'after' inherits them)",
                 "ferry.yaml:11:5: unknown key 'tagets' in environment 'dev' (known: repo, targets, render, after,"
-                    + " soak, gates, gateTimeout, rollback, approval, approvers, mode)")),
+                    + " soak, gates, gateTimeout, rollback, approval, approvers, mode, operators)")),
         Arguments.of("unknown repo", replace("    repo: env\n    targets", "    repo: envs\n    targets"),
             List.of("ferry.yaml:10:11: 'repo' in environment 'dev' names 'envs', which is not under repos (known: env)")),
         Arguments.of("after names a later environment", VALID.replace("    repo: env\n    targets",
@@ -134,6 +143,10 @@ class ConfigLoaderTest {
         Arguments.of("mixed auth", replace("env.git", "env.git\n    auth: {usernameEnv: U, sshKeyFile: id}"),
             List.of("ferry.yaml:5:11: auth of repo 'env' mixes password and ssh settings; use"
                 + " usernameEnv/passwordEnv for http(s) or sshKeyFile/knownHostsFile for ssh")),
+        Arguments.of("operators not a list", replace("after: dev", "after: dev\n    operators: alice"),
+            List.of("ferry.yaml:16:16: 'operators' in environment 'staging' must be a list of names, not 'alice'")),
+        Arguments.of("operators holding a mapping", replace("after: dev", "after: dev\n    operators: [{name: alice}]"),
+            List.of("ferry.yaml:16:17: 'operators' in environment 'staging' must be a list of names, not hold a mapping")),
         Arguments.of("approvers without approval", replace("after: dev", "after: dev\n    approvers: [alice]"),
             List.of("ferry.yaml:16:16: 'approvers' in environment 'staging' needs 'approval: required'")),
         Arguments.of("duplicate service", replace("  api: {image", "  web: {image"),
@@ -298,7 +311,12 @@ class ConfigLoaderTest {
 
     RepoConfig env = config.repos().get("env");
     assertThat(env).isEqualTo(new RepoConfig("env", "https://git.example.com/platform/env.git", "main",
-        "GIT_USER", "GIT_TOKEN", null, null, env.location()));
+        "GIT_USER", "GIT_TOKEN", null, null, env.location(), env.pullRequestsConfig()));
+    assertThat(env.pullRequests()).hasValueSatisfying(prs -> {
+      assertThat(prs.provider()).isEqualTo(PullRequestConfig.Provider.GITHUB);
+      assertThat(prs.repository()).isEqualTo("platform/env");
+      assertThat(prs.autoMerge()).isTrue();
+    });
     assertThat(config.registries()).containsExactly(
         Map.entry("127.0.0.1:5000", new RegistryConfig("127.0.0.1:5000", true, "REG_USER", "REG_PASS")));
 
@@ -320,13 +338,15 @@ class ConfigLoaderTest {
     GateConfig prometheus = staging.gates().get(1);
     assertThat(prometheus.settings()).containsEntry("below", 0.01).containsEntry("for", "5m")
         .containsEntry("url", "http://prometheus:9090");
-    assertThat(prometheus.location().line()).isEqualTo(36);
+    assertThat(prometheus.location().line()).isEqualTo(44);
     assertThat(staging.gates().get(0).settings())
         .containsEntry("app", "shop-{env}").containsEntry("tokenEnv", "ARGOCD_TOKEN");
 
     EnvironmentConfig prod = config.environment("prod");
     assertThat(prod.approvalRequired()).isTrue();
     assertThat(prod.approvers()).containsExactly("alice", "bob");
+    assertThat(prod.operators()).isEmpty();
+    assertThat(prod.mayOperate("anyone")).isTrue();
     assertThat(prod.mode()).isEqualTo(PromotionMode.PULL_REQUEST);
     assertThat(config.target("prod", "api"))
         .isEqualTo(new KustomizeTarget("envs/prod/api", Optional.of("registry.example.com/shop/api")));

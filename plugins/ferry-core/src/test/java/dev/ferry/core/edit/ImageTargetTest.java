@@ -110,7 +110,7 @@ class ImageTargetTest {
   void helmRefusesADigestOnlyImageWhenTheFileHasNoDigestKey() {
     assertThatThrownBy(() -> ImageTarget.helm("image").write("values.yaml", "image:\n  repository: web\n  tag: 1\n",
         ImageRef.parse("web@" + DIGEST)))
-        .isInstanceOf(InputException.class).hasMessageContaining("no 'digest' key")
+        .isInstanceOf(InputException.class).hasMessageContaining("no 'digest' or 'sha' key")
         .hasMessageContaining("has no tag");
   }
 

@@ -2,6 +2,7 @@ package dev.ferry.image.build;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.ChildEnvironment;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.InputException;
@@ -40,7 +41,7 @@ final class EngineBuild {
   EngineBuild(Build build, Build.Builder engine, String executable) {
     this.build = build;
     this.engine = engine;
-    this.program = new Program(executable, build.timeout);
+    this.program = new Program(executable, build.timeout, ChildEnvironment.Program.CONTAINER_ENGINE);
   }
 
   String build(Map<String, String> labels) {
@@ -125,7 +126,9 @@ final class EngineBuild {
 
   /** A private auth file with the host's credentials, and the variable that points the engine at it. */
   private Map<String, String> credentialsEnvironment(Path work, String host) throws IOException {
-    Map<String, String> env = new HashMap<>(build.environment);
+    // the engine's own settings only: CI secrets stay out of it and out of RUN steps
+    Map<String, String> env = new HashMap<>(ChildEnvironment.of(ChildEnvironment.Program.CONTAINER_ENGINE,
+        build.environment, Map.of()));
     Optional<RegistryAccess.Credentials> credentials = build.access.credentials(host);
     if (credentials.isEmpty()) {
       return env;

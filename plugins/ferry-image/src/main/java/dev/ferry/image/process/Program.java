@@ -1,5 +1,6 @@
 package dev.ferry.image.process;
 
+import dev.ferry.core.ChildEnvironment;
 import dev.ferry.core.ExternalException;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * An external program (buildah, docker, trivy) run with an argument list, never a shell string,
  * with a timeout; its output is captured so that a failure can quote it. Secrets go in the
- * environment, never in the arguments.
+ * environment, never in the arguments; the environment holds only what {@code kind} needs plus
+ * what the caller adds ({@link ChildEnvironment}), never the rest of Ferry's.
  *
  * <pre>{@code
  * Program.Result r = new Program("/usr/bin/buildah", Duration.ofMinutes(10))
@@ -29,8 +31,14 @@ import java.util.function.Consumer;
  *
  * @param executable the program's path
  * @param timeout how long one run may take before it is killed
+ * @param kind which variables of Ferry's environment it is given
  */
-public record Program(String executable, Duration timeout) {
+public record Program(String executable, Duration timeout, ChildEnvironment.Program kind) {
+
+  /** A program that gets only the base variables (PATH, HOME, locale). */
+  public Program(String executable, Duration timeout) {
+    this(executable, timeout, ChildEnvironment.Program.MINIMAL);
+  }
 
   /** What a run left behind. */
   public record Result(int exitCode, String stdout, String stderr) {
@@ -55,7 +63,7 @@ public record Program(String executable, Duration timeout) {
   }
 
   /**
-   * Runs the program with {@code args}, extra {@code env}, in {@code dir} (or the current folder);
+   * Runs the program with {@code args}, {@code env} added to the variables of its kind, in {@code dir} (or the current folder);
    * each stderr line also goes to {@code progress}.
    *
    * @throws ExternalException when it cannot start or runs past the timeout
@@ -65,7 +73,7 @@ public record Program(String executable, Duration timeout) {
     command.add(executable);
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(env);
+    ChildEnvironment.apply(pb, ChildEnvironment.of(kind, System.getenv(), env));
     if (dir != null) {
       pb.directory(dir.toFile());
     }

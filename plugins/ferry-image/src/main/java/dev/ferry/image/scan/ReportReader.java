@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,7 @@ public final class ReportReader {
   static final String EXPECTED = "expected a Trivy JSON report (top-level \"Results\"), a Grype JSON"
       + " report (top-level \"matches\") or SARIF 2.1.0 (\"version\": \"2.1.0\" and \"runs\")";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern MESSAGE_FIELD = Pattern.compile("(?m)^(Package|Installed Version|Fixed Version|Severity):[ \\t]*(.*)$");
+  private static final Pattern MESSAGE_FIELD = Pattern.compile("(?m)^(Package|Installed Version|Version|Fixed Version|Fix Version|Severity|Vulnerability)(?::[ \\t]*| )(.*)$");
 
   private ReportReader() {
   }
@@ -80,6 +81,11 @@ public final class ReportReader {
       throw new InputException("the report " + file + " looks like SARIF but its version is '"
           + root.path("version").asText() + "'; " + EXPECTED);
     }
+    if (root.path("bomFormat").asText("").equals("CycloneDX")) {
+      throw new InputException("the report " + file + " is a CycloneDX SBOM (a list of components), not a list of"
+          + " vulnerabilities; " + EXPECTED, null, "scan the SBOM (trivy sbom FILE --format json, grype sbom:FILE -o json)"
+          + " and pass that report", null);
+    }
     throw new InputException("the report " + file + " is not a known vulnerability report; " + EXPECTED);
   }
 
@@ -107,13 +113,20 @@ public final class ReportReader {
         }
         String fixed = vuln.path("FixedVersion").asText("");
         String status = vuln.path("Status").asText("");
-        Finding.Fix fix = !fixed.isEmpty() ? Finding.Fix.FIXED
-            : status.isEmpty() ? Finding.Fix.NOT_FIXED
-            : status.equals("fixed") ? Finding.Fix.FIXED : Finding.Fix.NOT_FIXED;
+        Finding.Fix fix = switch (status) {
+          case "fixed" -> Finding.Fix.FIXED;
+          case "will_not_fix" -> Finding.Fix.WONT_FIX;
+          case "end_of_life" -> Finding.Fix.END_OF_LIFE;
+          case "" -> fixed.isEmpty() ? Finding.Fix.NOT_FIXED : Finding.Fix.FIXED;
+          // affected, fix_deferred, under_investigation, unknown: no fixed version to upgrade to
+          default -> Finding.Fix.NOT_FIXED;
+        };
+        List<String> aliases = new ArrayList<>();
+        vuln.path("VendorIDs").forEach(n -> aliases.add(n.asText()));
         findings.add(new Finding(id, vuln.path("PkgName").asText(""), vuln.path("InstalledVersion").asText(""),
             fixed.isEmpty() ? null : fixed, fix,
             Severity.of(vuln.path("Severity").asText()).orElse(Severity.UNKNOWN),
-            vuln.path("Title").asText(""), result.path("Target").asText("")));
+            vuln.path("Title").asText(""), result.path("Target").asText(""), aliases, trivyScore(vuln.path("CVSS"))));
         v++;
       }
       r++;
@@ -138,19 +151,27 @@ public final class ReportReader {
       JsonNode fixNode = vuln.path("fix");
       List<String> versions = new ArrayList<>();
       fixNode.path("versions").forEach(n -> versions.add(n.asText()));
-      String state = fixNode.path("state").asText("unknown");
+      String state = fixNode.path("state").asText("");
+      // Grype's own --only-fixed keeps only "fixed"; "unknown" and an empty state are no fix to apply
       Finding.Fix fix = switch (state) {
         case "fixed" -> Finding.Fix.FIXED;
-        case "not-fixed", "wont-fix" -> Finding.Fix.NOT_FIXED;
-        default -> versions.isEmpty() ? Finding.Fix.UNKNOWN : Finding.Fix.FIXED;
+        case "wont-fix" -> Finding.Fix.WONT_FIX;
+        default -> Finding.Fix.NOT_FIXED;
       };
+      List<String> aliases = new ArrayList<>();
+      match.path("relatedVulnerabilities").forEach(n -> {
+        String alias = n.path("id").asText("");
+        if (!alias.isEmpty() && !alias.equals(id) && !aliases.contains(alias)) {
+          aliases.add(alias);
+        }
+      });
       JsonNode artifact = match.path("artifact");
       List<String> locations = new ArrayList<>();
       artifact.path("locations").forEach(l -> locations.add(l.path("path").asText()));
       findings.add(new Finding(id, artifact.path("name").asText(""), artifact.path("version").asText(""),
           versions.isEmpty() ? null : String.join(", ", versions), fix,
           Severity.of(vuln.path("severity").asText()).orElse(Severity.UNKNOWN),
-          vuln.path("description").asText(""), String.join(", ", locations)));
+          vuln.path("description").asText(""), String.join(", ", locations), aliases, grypeScore(vuln.path("cvss"))));
       i++;
     }
     String image = root.path("source").path("target").path("userInput").asText("");
@@ -164,33 +185,48 @@ public final class ReportReader {
     List<Finding> findings = new ArrayList<>();
     int runIndex = 0;
     for (JsonNode run : root.path("runs")) {
+      String tool = run.path("tool").path("driver").path("name").asText("").toLowerCase(java.util.Locale.ROOT);
       Map<String, JsonNode> rules = new HashMap<>();
-      for (JsonNode rule : run.path("tool").path("driver").path("rules")) {
-        rules.put(rule.path("id").asText(), rule);
+      List<JsonNode> ruleList = new ArrayList<>();
+      run.path("tool").path("driver").path("rules").forEach(ruleList::add);
+      // CodeQL 2.x keeps its query rules in the extensions (query packs), not the driver
+      run.path("tool").path("extensions").forEach(ext -> ext.path("rules").forEach(ruleList::add));
+      for (JsonNode rule : ruleList) {
+        rules.putIfAbsent(rule.path("id").asText(), rule);
       }
       int i = 0;
       for (JsonNode result : run.path("results")) {
         String ruleId = result.path("ruleId").asText("");
         if (ruleId.isEmpty()) {
+          ruleId = result.path("rule").path("id").asText("");
+        }
+        if (ruleId.isEmpty()) {
           throw malformed(file, "SARIF", "runs[" + runIndex + "].results[" + i + "] has no ruleId");
         }
         JsonNode rule = rules.getOrDefault(ruleId, JSON.createObjectNode());
         String message = result.path("message").path("text").asText("");
+        // Trivy and Ferry write the finding's fields into the message, Grype into the rule's help text
         Map<String, String> fields = new HashMap<>();
-        Matcher m = MESSAGE_FIELD.matcher(message);
-        while (m.find()) {
-          fields.put(m.group(1), m.group(2).trim());
+        for (String text : List.of(rule.path("help").path("text").asText(""), message)) {
+          Matcher m = MESSAGE_FIELD.matcher(text);
+          while (m.find()) {
+            fields.put(m.group(1), m.group(2).trim());
+          }
         }
-        Severity severity = severity(rule, result, fields);
-        String fixed = fields.get("Fixed Version");
+        String id = vulnerabilityId(tool, ruleId, fields);
+        Double score = score(rule, result);
+        Severity severity = severity(rule, result, fields, score);
+        String fixed = fields.containsKey("Fixed Version") ? fields.get("Fixed Version") : fields.get("Fix Version");
         Finding.Fix fix = fixed == null ? Finding.Fix.UNKNOWN
             : fixed.isEmpty() ? Finding.Fix.NOT_FIXED : Finding.Fix.FIXED;
         String title = rule.path("shortDescription").path("text").asText("");
         String target = result.path("locations").path(0).path("physicalLocation")
             .path("artifactLocation").path("uri").asText("");
-        findings.add(new Finding(ruleId, fields.getOrDefault("Package", ""),
-            fields.getOrDefault("Installed Version", ""), fixed == null || fixed.isEmpty() ? null : fixed,
-            fix, severity, title.isEmpty() ? firstLine(message) : title, target));
+        String installed = fields.containsKey("Installed Version") ? fields.get("Installed Version")
+            : fields.getOrDefault("Version", "");
+        findings.add(new Finding(id, fields.getOrDefault("Package", ""), installed,
+            fixed == null || fixed.isEmpty() ? null : fixed,
+            fix, severity, title.isEmpty() ? firstLine(message) : title, target, List.of(), score));
         i++;
       }
       runIndex++;
@@ -198,20 +234,50 @@ public final class ReportReader {
     return new ScanReport("sarif", null, findings);
   }
 
-  private static Severity severity(JsonNode rule, JsonNode result, Map<String, String> fields) {
-    String score = rule.path("properties").path("security-severity").asText("");
-    if (score.isEmpty()) {
-      score = result.path("properties").path("security-severity").asText("");
+  /**
+   * The vulnerability id as each producer writes it: Grype's rule ids are {@code <id>-<package>}
+   * and its help text starts {@code Vulnerability <id>}; Trivy, Ferry and other tools use the rule id.
+   */
+  private static String vulnerabilityId(String tool, String ruleId, Map<String, String> fields) {
+    String named = fields.get("Vulnerability");
+    if (named != null && !named.isEmpty() && ruleId.startsWith(named)) {
+      return named;
     }
-    if (!score.isEmpty()) {
-      try {
-        return Severity.ofScore(Double.parseDouble(score));
-      } catch (NumberFormatException ignored) {
-        // fall through to the other signals
+    if (tool.equals("grype")) {
+      String pkg = fields.get("Package");
+      if (pkg != null && !pkg.isEmpty() && ruleId.endsWith("-" + pkg)) {
+        return ruleId.substring(0, ruleId.length() - pkg.length() - 1);
       }
     }
-    if (fields.containsKey("Severity")) {
-      return Severity.of(fields.get("Severity")).orElse(Severity.UNKNOWN);
+    return ruleId;
+  }
+
+  private static Double score(JsonNode rule, JsonNode result) {
+    for (JsonNode props : List.of(result.path("properties"), rule.path("properties"))) {
+      String text = props.path("security-severity").asText("");
+      if (!text.isEmpty()) {
+        try {
+          return Double.parseDouble(text);
+        } catch (NumberFormatException ignored) {
+          // not a score: the other signals decide
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The scanner's own severity where the SARIF carries it ({@code Severity:} in the message or the
+   * rule's help, as Trivy, Grype and Ferry write it); else the {@code security-severity} score in
+   * GitHub's bands; else the result's level (error HIGH, warning MEDIUM, note LOW).
+   */
+  private static Severity severity(JsonNode rule, JsonNode result, Map<String, String> fields, Double score) {
+    Optional<Severity> own = Severity.of(fields.get("Severity"));
+    if (own.isPresent()) {
+      return own.get();
+    }
+    if (score != null) {
+      return Severity.ofScore(score);
     }
     String level = result.path("level").asText(rule.path("defaultConfiguration").path("level").asText("warning"));
     return switch (level) {
@@ -220,6 +286,42 @@ public final class ReportReader {
       case "note" -> Severity.LOW;
       default -> Severity.UNKNOWN;
     };
+  }
+
+  /** Trivy's CVSS: the NVD v3 score, else the first source's v3 (or v2) score. */
+  private static Double trivyScore(JsonNode cvss) {
+    JsonNode nvd = cvss.path("nvd");
+    if (nvd.path("V3Score").isNumber()) {
+      return nvd.path("V3Score").asDouble();
+    }
+    for (JsonNode source : cvss) {
+      if (source.path("V3Score").isNumber()) {
+        return source.path("V3Score").asDouble();
+      }
+    }
+    for (JsonNode source : cvss) {
+      if (source.path("V2Score").isNumber()) {
+        return source.path("V2Score").asDouble();
+      }
+    }
+    return null;
+  }
+
+  /** Grype's CVSS: the highest base score of version 3, else of any version. */
+  private static Double grypeScore(JsonNode cvss) {
+    Double best = null;
+    Double any = null;
+    for (JsonNode c : cvss) {
+      JsonNode base = c.path("metrics").path("baseScore");
+      if (base.isNumber()) {
+        double v = base.asDouble();
+        any = any == null ? v : Math.max(any, v);
+        if (c.path("version").asText("").startsWith("3")) {
+          best = best == null ? v : Math.max(best, v);
+        }
+      }
+    }
+    return best != null ? best : any;
   }
 
   private static String firstLine(String text) {

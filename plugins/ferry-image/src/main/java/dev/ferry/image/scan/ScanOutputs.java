@@ -56,7 +56,9 @@ public final class ScanOutputs {
         rule.putObject("fullDescription").put("text", f.title().isEmpty() ? f.id() : f.title());
         rule.putObject("defaultConfiguration").put("level", level(f.severity()));
         ObjectNode props = rule.putObject("properties");
-        props.put("security-severity", f.severity().score());
+        // the report's own CVSS score where it gave one; a band's representative score otherwise
+        props.put("security-severity", f.score() != null ? String.format(java.util.Locale.ROOT, "%.1f", f.score())
+            : f.severity().score());
         props.putArray("tags").add("security").add("vulnerability").add(f.severity().name());
       }
       ObjectNode result = results.addObject();

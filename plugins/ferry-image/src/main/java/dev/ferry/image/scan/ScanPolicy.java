@@ -50,7 +50,7 @@ public record ScanPolicy(String file, Severity failOn, boolean onlyFixable, List
    */
   public record Ignore(String id, String packageName, String reason, LocalDate expires, SourceLocation location) {
     public boolean matches(Finding f) {
-      return f.id().equals(id) && (packageName == null || packageName.equals(f.packageName()));
+      return f.isKnownAs(id) && (packageName == null || packageName.equals(f.packageName()));
     }
 
     public boolean expiredOn(LocalDate today) {
@@ -173,7 +173,11 @@ public record ScanPolicy(String file, Severity failOn, boolean onlyFixable, List
       } else if (!f.severity().atLeast(threshold)) {
         decisions.add(new Verdict.Decision(f, Verdict.Outcome.ALLOWED, "below " + threshold));
       } else if (onlyFix && !f.fixable()) {
-        decisions.add(new Verdict.Decision(f, Verdict.Outcome.ALLOWED, "no fix available yet"));
+        decisions.add(new Verdict.Decision(f, Verdict.Outcome.ALLOWED, switch (f.fix()) {
+          case WONT_FIX -> "not fixable: the vendor will not fix it";
+          case END_OF_LIFE -> "not fixable: the release is past its end of life";
+          default -> "no fix available yet";
+        }));
       } else {
         decisions.add(new Verdict.Decision(f, Verdict.Outcome.BLOCKING,
             f.severity() + (f.fix() == Finding.Fix.FIXED ? " with a fix available" : "")));

@@ -1,5 +1,6 @@
 package dev.ferry.image.scan;
 
+import dev.ferry.core.ChildEnvironment;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
@@ -28,7 +29,7 @@ public final class Trivy {
   private final Program program;
 
   public Trivy(String executable, Duration timeout) {
-    this.program = new Program(executable, timeout);
+    this.program = new Program(executable, timeout, ChildEnvironment.Program.SCANNER);
   }
 
   /** Trivy from {@code PATH}, with a 15-minute timeout (a first run downloads its database). */

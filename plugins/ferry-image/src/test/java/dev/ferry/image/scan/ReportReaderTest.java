@@ -33,7 +33,7 @@ class ReportReaderTest {
             tuple("CVE-2024-5535", "libssl3", "3.0.11-1~deb12u2", "3.0.13-1~deb12u1", Finding.Fix.FIXED, Severity.CRITICAL),
             tuple("CVE-2023-50495", "libtinfo6", "6.4-4", null, Finding.Fix.NOT_FIXED, Severity.MEDIUM),
             tuple("CVE-2024-2511", "openssl", "3.0.11-1~deb12u2", "3.0.14-1~deb12u1", Finding.Fix.FIXED, Severity.HIGH),
-            tuple("CVE-2023-45853", "zlib1g", "1:1.2.13.dfsg-1", null, Finding.Fix.NOT_FIXED, Severity.CRITICAL),
+            tuple("CVE-2023-45853", "zlib1g", "1:1.2.13.dfsg-1", null, Finding.Fix.WONT_FIX, Severity.CRITICAL),
             tuple("GHSA-jjjh-jjxp-wpff", "com.fasterxml.jackson.core:jackson-databind", "2.13.2",
                 "2.12.7.1, 2.13.4.1", Finding.Fix.FIXED, Severity.HIGH),
             tuple("CVE-2022-1471", "org.yaml:snakeyaml", "1.30", "2.0", Finding.Fix.FIXED, Severity.LOW));
@@ -49,7 +49,7 @@ class ReportReaderTest {
         .extracting(Finding::id, Finding::packageName, Finding::fixedVersion, Finding::fix, Finding::severity)
         .containsExactly(
             tuple("CVE-2024-5535", "libssl3", "3.0.13-1~deb12u1", Finding.Fix.FIXED, Severity.CRITICAL),
-            tuple("CVE-2023-45853", "zlib1g", null, Finding.Fix.NOT_FIXED, Severity.CRITICAL),
+            tuple("CVE-2023-45853", "zlib1g", null, Finding.Fix.WONT_FIX, Severity.CRITICAL),
             tuple("GHSA-jjjh-jjxp-wpff", "jackson-databind", "2.13.4.1", Finding.Fix.FIXED, Severity.HIGH),
             tuple("CVE-2024-0001", "libfoo", "1.2", Finding.Fix.FIXED, Severity.MEDIUM));
     assertThat(report.findings().get(0).target()).isEqualTo("/var/lib/dpkg/status");

@@ -36,7 +36,7 @@ class ScanPolicyTest {
     assertThat(v.image()).isEqualTo("registry.example.com/shop/web:1.4.2");
     Verdict.Decision zlib = v.decisions().get(3);
     assertThat(zlib.outcome()).isEqualTo(Verdict.Outcome.ALLOWED);
-    assertThat(zlib.why()).isEqualTo("no fix available yet");
+    assertThat(zlib.why()).isEqualTo("not fixable: the vendor will not fix it");
     assertThat(v.decisions().get(1).why()).isEqualTo("below HIGH");
   }
 

@@ -1,0 +1,58 @@
+package dev.ferry.core.forge;
+
+import dev.ferry.core.InputException;
+import dev.ferry.core.config.PullRequestConfig;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+/**
+ * Opens the {@link PullRequests} of a repository on the forge its {@code pullRequests} names.
+ *
+ * <pre>{@code PullRequests prs = Forges.open(repoConfig.pullRequests().orElseThrow(), context);}</pre>
+ */
+public final class Forges {
+
+  private Forges() {
+  }
+
+  /** @throws InputException when the variable with the token is not set (exit 2, naming it) */
+  public static PullRequests open(PullRequestConfig config, ForgeContext context) {
+    Supplier<String> auth;
+    if (config.app() != null) {
+      GitHubAppToken app = new GitHubAppToken(config.app(), config.api(), context);
+      auth = app::authorization;
+    } else {
+      String token = context.env().get(config.tokenEnv());
+      if (token == null || token.isBlank()) {
+        throw new InputException("the variable " + config.tokenEnv() + " is not set; it must hold the "
+            + config.provider().key() + " API token for pull requests of " + config.repository(), config.location(),
+            "set " + config.tokenEnv() + " in the CI job's credentials", null);
+      }
+      auth = () -> header(config.provider(), token);
+    }
+    ForgeHttp http = new ForgeHttp(new ForgeHttp.Setup(config.api(), config.credentialName(), auth, context));
+    return switch (config.provider()) {
+      case GITHUB -> new GitHubPullRequests(http, config.repository());
+      case GITLAB -> new GitLabMergeRequests(http, config.repository());
+      case GITEA -> new GiteaPullRequests(http, config.repository());
+      case BITBUCKET -> new BitbucketCloudPullRequests(http, config.repository(), context);
+      case BITBUCKET_SERVER -> new BitbucketServerPullRequests(http, config.repository(), context);
+      case AZURE_DEVOPS -> new AzureDevOpsPullRequests(http, config.repository());
+    };
+  }
+
+  private static String header(PullRequestConfig.Provider provider, String token) {
+    return switch (provider) {
+      case GITEA -> "token " + token;
+      // a personal access token goes as the password of basic auth, with an empty user name
+      case AZURE_DEVOPS -> "Basic " + java.util.Base64.getEncoder()
+          .encodeToString((":" + token).getBytes(StandardCharsets.UTF_8));
+      default -> "Bearer " + token;
+    };
+  }
+
+  static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

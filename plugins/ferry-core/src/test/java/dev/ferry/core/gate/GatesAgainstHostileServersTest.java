@@ -1,0 +1,77 @@
+package dev.ferry.core.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.HostileHttpServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gates' HTTP calls against real loopback servers that behave badly: a 302 to another port,
+ * a body trickled one byte every two seconds, a body without end.
+ */
+class GatesAgainstHostileServersTest {
+
+  static final GateContext CONTEXT = new GateContext("dev", "4b825dc642cb6eb9a060e54bf8d69288fbee4904", Map.of(),
+      Instant.parse("2026-11-29T12:00:00Z"));
+
+  HostileHttpServer server;
+  HostileHttpServer elsewhere;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new HostileHttpServer();
+    elsewhere = new HostileHttpServer().answer("/", 200, "{}");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    elsewhere.close();
+  }
+
+  @Test
+  void theArgoCdTokenDoesNotFollowARedirectToAnotherPort() {
+    server.redirect("/api/v1/applications/shop-dev", elsewhere.url("/api/v1/applications/shop-dev"));
+    Gate gate = ArgoCdGate.rest(server.url(""), "shop-dev", "argocd-s3cret", false, false, false);
+
+    GateResult r = gate.check(CONTEXT);
+
+    assertThat(elsewhere.authorizations).isEmpty();
+    assertThat(r.status()).isEqualTo(GateStatus.ERRORED);
+    assertThat(r.reason()).contains("redirected to another origin").doesNotContain("argocd-s3cret");
+  }
+
+  @Test
+  void theRunnersDeadlineEndsAGateWhoseServerTricklesItsAnswer() {
+    server.trickle("/healthz");
+    Gate gate = new HttpGate(server.url("/healthz"), 200, null, null, null, 1, false);
+    GateRunner runner = new GateRunner(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(2),
+        Clock.systemUTC(), Sleeper.SYSTEM, null);
+
+    Verification v = runner.run(List.of(gate), CONTEXT);
+
+    assertThat(v.passed()).isFalse();
+    assertThat(v.outcomes().get(0).status()).isEqualTo(GateStatus.FAILED);
+    assertThat(v.outcomes().get(0).reason())
+        .startsWith("still ERRORED after 3s: no answer within ").endsWith(", the time left of 3s");
+  }
+
+  @Test
+  void anEndlessBodyIsCutAndTheGateErrors() {
+    server.endless("/healthz");
+    Gate gate = new HttpGate(server.url("/healthz"), 200, "UP", null, null, 1, false);
+
+    GateResult r = gate.check(CONTEXT);
+
+    assertThat(r.status()).isEqualTo(GateStatus.ERRORED);
+    assertThat(r.reason()).isEqualTo("GET " + server.url("/healthz") + ": the answer is larger than 16 MB;"
+        + " Ferry stopped reading it");
+  }
+}
