@@ -16,6 +16,11 @@ def call(Map config = [:]) {
   if (!(config.args instanceof List) || config.args.isEmpty()) {
     error("ferryCli: 'args' must be a non-empty list, e.g. args: ['status', '-c', 'ferry.yaml']")
   }
+  // An approval is given by ferryPromote's button (or a GitHub environment), never typed here.
+  if (approvalArgument(config.args as List)) {
+    error("ferryCli: '${inert(approvalArgument(config.args as List))}' is refused: an approval comes from " +
+        "ferryPromote(approval: true), the Promote button that records who clicked")
+  }
   Map result = run(config.args as List, config.credentials as List)
   if (result.exitCode != 0 && !config.returnFailure) {
     error(describeFailure(result))
@@ -32,7 +37,8 @@ Map run(List args, List credentials = null) {
   String jar = installFerry(tmp)
   String out = "${tmp}/out-${UUID.randomUUID()}.json"
   writeFile(file: "${tmp}/ferry-run.sh", text: libraryResource('dev/ferry/ferry-run.sh'))
-  List envVars = argumentEnvironment(args + ['--json'])
+  // --json right after the command: after '--' it would be an argument
+  List envVars = argumentEnvironment([args[0], '--json'] + args.drop(1))
   envVars.add("FERRY_JAR=${jar}")
   envVars.add("FERRY_OUT=${out}")
   envVars.add("FERRY_RUN=${tmp}/ferry-run.sh")
@@ -55,6 +61,65 @@ String installFerry(String tmp) {
     jar = sh(script: 'bash "$FERRY_INSTALL"', returnStdout: true, label: 'install ferry').trim()
   }
   return jar
+}
+
+/**
+ * A copy of the CLI's service-name grammar (dev.ferry.core.config.Names.GRAMMAR, the names ferry.yaml
+ * allows); FerryCliTest compares it with docs/json/contract.json, which the CLI writes. A name outside
+ * it (--approved-by=alice, @file, $(id)) never reaches the command line.
+ */
+@groovy.transform.Field
+static final String SERVICE_NAME = '[A-Za-z0-9][A-Za-z0-9._-]*'
+
+/** The service name, or the step fails naming the grammar. */
+String serviceName(String step, Object name) {
+  String text = String.valueOf(name)
+  if (!(text ==~ SERVICE_NAME)) {
+    error("${step}: '${inert(text)}' is not a service name (${SERVICE_NAME}, as in ferry.yaml)")
+  }
+  return text
+}
+
+/** The first argument that would name an approver or its source, or null. */
+@NonCPS
+String approvalArgument(List args) {
+  for (Object a : args) {
+    String text = String.valueOf(a)
+    if (text == '--approved-by' || text.startsWith('--approved-by=') || text.startsWith('--approval-source')) {
+      return text
+    }
+  }
+  return null
+}
+
+/**
+ * Text from outside made inert before a step echoes it, by the CLI's rules (dev.ferry.cli.Inert):
+ * line breaks become a visible backslash-n, other control characters a backslash-u escape, and a leading :: becomes ": :".
+ */
+@NonCPS
+String inert(Object value) {
+  String text = String.valueOf(value ?: '').replace('\r\n', '\n')
+  StringBuilder out = new StringBuilder()
+  for (int i = 0; i < text.length(); i++) {
+    char c = text.charAt(i)
+    int code = (int) c
+    if (c == '\n' || c == '\r' || code == 0x2028 || code == 0x2029 || code == 0x85) {
+      out.append('\\n')
+    } else if (c != '\t' && (code < 0x20 || code == 0x7f || (code >= 0x80 && code < 0xa0)
+        || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))) {
+      out.append(String.format('\\u%04x', code))
+    } else {
+      out.append(c)
+    }
+  }
+  return out.toString().replaceFirst(/^(\s*)::/, '$1: :')
+}
+
+/** Inert text escaped for HTML, for build descriptions (Jenkins renders them as HTML). */
+@NonCPS
+String markup(Object value) {
+  return inert(value).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;').replace('"', '&quot;')
+      .replace("'", '&#39;')
 }
 
 /** Fails naming the unknown keys and the valid ones, so a typo never passes silently. */
@@ -164,14 +229,14 @@ String describeFailure(Map result) {
   String kind = [1: 'refused', 2: 'bad input', 3: 'an outside system failed'][result.exitCode] ?: 'failed'
   Map err = result.json?.error as Map
   if (err == null) {
-    return "ferry ${result.command} ${kind} (exit ${result.exitCode}); see the log above"
+    return "ferry ${inert(result.command)} ${kind} (exit ${result.exitCode}); see the log above"
   }
-  StringBuilder text = new StringBuilder("ferry ${result.command} ${kind} (exit ${result.exitCode}): ${err.message}")
+  StringBuilder text = new StringBuilder("ferry ${inert(result.command)} ${kind} (exit ${result.exitCode}): ${inert(err.message)}")
   if (err.file) {
-    text.append(" (${err.file}${err.line ? ':' + err.line : ''}${err.column ? ':' + err.column : ''})")
+    text.append(" (${inert(err.file)}${err.line ? ':' + inert(err.line) : ''}${err.column ? ':' + inert(err.column) : ''})")
   }
   if (err.suggestion) {
-    text.append(". ${err.suggestion}")
+    text.append(". ${inert(err.suggestion)}")
   }
   return text.toString()
 }

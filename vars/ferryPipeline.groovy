@@ -99,12 +99,12 @@ def call(Map config = [:]) {
         verification = ferryVerify(verify)
       }
       if (!verification.passed) {
-        String reason = ferryVerify.failureMessage(name, verification.verification instanceof Map ? verification.verification : verification, false)
+        String reason = ferryVerify.failureMessage(name, verification, false)
         // ferry verify rolls back by itself where the environment says rollback: auto
         if (ferryVerify.rolledBackOf(verification)) {
           reason = "${reason}; rolled back"
         }
-        currentBuild.description = reason
+        currentBuild.description = ferryCli.markup(reason)
         error(reason)
       }
     }

@@ -27,9 +27,9 @@ def call(Map config = [:]) {
       return [promoted: false, approved: false, environment: config.to]
     }
   }
-  List args = ['promote', '-c', config.config ?: 'ferry.yaml']
-  args.addAll(servicePairs(config.services as Map))
-  args.addAll(['--to', config.to])
+  // values as --option=VALUE and the services after '--': nothing from a map key or value becomes an option
+  List pairs = servicePairs(config.services as Map)
+  List args = ['promote', "--config=${config.config ?: 'ferry.yaml'}".toString(), "--to=${config.to}".toString()]
   if (config.dryRun) {
     args.add('--dry-run')
   }
@@ -53,11 +53,11 @@ def call(Map config = [:]) {
     args.addAll(['--message', config.message])
   }
   if (approvedBy) {
-    args.addAll(['--approved-by', approvedBy])
+    args.addAll(["--approved-by=${approvedBy}".toString(), '--approval-source=jenkins-input'])
   }
   String source = config.source ?: env.BUILD_URL
   if (source) {
-    args.addAll(['--source', source])
+    args.add("--source=${source}".toString())
   }
   // lead time: the commit this build checked out; ferry reads its time from the workspace's checkout
   String sourceCommit = config.sourceCommit ?: env.GIT_COMMIT
@@ -65,18 +65,21 @@ def call(Map config = [:]) {
     if (!(sourceCommit ==~ /[0-9a-fA-F]{7,64}/)) {
       error("ferryPromote: 'sourceCommit' must be a commit id (7 to 64 hex digits)")
     }
-    args.addAll(['--source-commit', sourceCommit])
+    args.add("--source-commit=${sourceCommit}".toString())
   }
+  args.add('--')
+  args.addAll(pairs)
   Map result = ferryCli.run(args, config.credentials as List)
   String pullRequest = pullRequestUrl(result.json)
   if (pullRequest) {
     echo("Pull request for ${config.to}: ${pullRequest}")
-    currentBuild.description = "${config.to}: pull request ${pullRequest}"
+    currentBuild.description = ferryCli.markup("${config.to}: pull request ${pullRequest}")
   }
-  if (result.exitCode == 1 && result.json?.verification && result.json.verification.passed == false) {
-    String message = ferryVerify.failureMessage(config.to as String, result.json.verification as Map,
-        ferryVerify.rolledBackOf(result.json))
-    currentBuild.description = message
+  // promote --verify prints verify's fields flat (docs/json.md); exit 3 with them: a rollback did not land
+  if ((result.exitCode == 1 || result.exitCode == 3) && result.json?.outcomes != null && result.json.passed == false) {
+    String message = ferryVerify.failureMessage(config.to as String, result.json as Map, ferryVerify.rolledBackOf(result.json))
+    echo(message)
+    currentBuild.description = ferryCli.markup(message)
     error(message)
   }
   if (result.exitCode != 0) {
@@ -110,10 +113,10 @@ String askApproval(Map services, String environment, List approvers, int minutes
     // Abort and timeout both end the input step with an interruption; either way no promotion.
     echo("Not promoted to ${environment}: the approval was refused or timed out (${e.getClass().getSimpleName()})")
     currentBuild.result = 'ABORTED'
-    currentBuild.description = "${environment}: promotion not approved"
+    currentBuild.description = ferryCli.markup("${environment}: promotion not approved")
     return null
   }
-  echo("Promotion to ${environment} approved by ${approver}")
+  echo("Promotion to ${environment} approved by ${ferryCli.inert(approver)}")
   return approver as String
 }
 
@@ -140,11 +143,12 @@ List approverList(Object approvers) {
   return result
 }
 
-@NonCPS
 List servicePairs(Map services) {
   List pairs = []
-  for (Map.Entry entry : services.entrySet()) {
-    pairs.add("${entry.key}=${entry.value}".toString())
+  List entries = services.entrySet() as List
+  for (int i = 0; i < entries.size(); i++) {
+    String name = ferryCli.serviceName('ferryPromote', entries[i].key)
+    pairs.add("${name}=${entries[i].value}".toString())
   }
   return pairs
 }

@@ -7,10 +7,12 @@
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryRollback', config, ['config', 'env', 'service', 'reason', 'credentials'])
   ferryCli.requireKeys('ferryRollback', config, ['env', 'service'])
-  List args = ['rollback', '-c', config.config ?: 'ferry.yaml', '--env', config.env, config.service]
+  String service = ferryCli.serviceName('ferryRollback', config.service)
+  List args = ['rollback', "--config=${config.config ?: 'ferry.yaml'}".toString(), "--env=${config.env}".toString()]
   if (config.reason) {
-    args.addAll(['--reason', config.reason])
+    args.add("--reason=${config.reason}".toString())
   }
+  args.addAll(['--', service])
   Map result = ferryCli.run(args, config.credentials as List)
   if (result.exitCode != 0) {
     error(ferryCli.describeFailure(result))

@@ -13,14 +13,20 @@ def call(Map config = [:]) {
   ferryCli.checkKeys('ferryVerify', config, ['config', 'env', 'services', 'timeout', 'junit', 'failOnGate', 'credentials'])
   ferryCli.requireKeys('ferryVerify', config, ['env'])
   String junitFile = config.junit ?: "ferry-reports/verify-${config.env}-junit.xml"
-  List args = ['verify', '-c', config.config ?: 'ferry.yaml', '--env', config.env]
+  List services = []
   if (config.services) {
-    args.addAll(config.services instanceof Collection ? config.services as List : [config.services])
+    List given = config.services instanceof Collection ? config.services as List : [config.services]
+    for (int i = 0; i < given.size(); i++) {
+      services.add(ferryCli.serviceName('ferryVerify', given[i]))
+    }
   }
+  List args = ['verify', "--config=${config.config ?: 'ferry.yaml'}".toString(), "--env=${config.env}".toString()]
   if (config.timeout) {
-    args.addAll(['--timeout', config.timeout])
+    args.add("--timeout=${config.timeout}".toString())
   }
-  args.addAll(['--junit', junitFile])
+  args.add("--junit=${junitFile}".toString())
+  args.add('--')
+  args.addAll(services)
   Map result = ferryCli.run(args, config.credentials as List)
   ferryCli.recordReports([junitFile], junitFile)
   Map verification = verificationOf(result.json)
@@ -28,7 +34,7 @@ def call(Map config = [:]) {
   if (verification != null && verification.passed == false && (result.exitCode == 1 || result.exitCode == 3)) {
     String message = failureMessage(config.env as String, verification, rolledBackOf(result.json))
     echo(message)
-    currentBuild.description = message
+    currentBuild.description = ferryCli.markup(message)
     currentBuild.result = 'FAILURE'
     if (config.failOnGate != false) {
       error(message)
@@ -45,29 +51,16 @@ def call(Map config = [:]) {
   return json
 }
 
-/** The gate outcomes, whether ferry nests them under "verification" or not. */
+/** The verification's fields, which verify and promote --verify print flat (docs/json.md); null without them. */
 @NonCPS
 Map verificationOf(Map json) {
-  if (json == null || json.error) {
-    return null
-  }
-  if (json.verification instanceof Map) {
-    return json.verification as Map
-  }
-  return json.outcomes != null || json.passed != null ? json : null
+  return json == null || json.error || json.outcomes == null ? null : json
 }
 
-/** Whether ferry rolled back already: promote says rolledBack, verify lists its rollbacks. */
+/** Whether ferry rolled back already: the result lists its rollbacks. */
 @NonCPS
 boolean rolledBackOf(Map json) {
-  if (json == null) {
-    return false
-  }
-  if (json.rolledBack == true) {
-    return true
-  }
-  Map verification = json.verification instanceof Map ? json.verification as Map : json
-  return verification.rollbacks instanceof List && !(verification.rollbacks as List).isEmpty()
+  return json != null && json.rollbacks instanceof List && !(json.rollbacks as List).isEmpty()
 }
 
 /**
@@ -80,13 +73,13 @@ String failureMessage(String environment, Map verification, Boolean rolledBack) 
   for (Object o : (verification.outcomes ?: [])) {
     Map outcome = o as Map
     if (outcome.status != 'PASSED') {
-      reasons.add("gate ${outcome.gate} ${String.valueOf(outcome.status).toLowerCase()}: ${outcome.reason}".toString())
+      reasons.add("gate ${ferryCli.inert(outcome.gate)} ${ferryCli.inert(String.valueOf(outcome.status).toLowerCase())}: ${ferryCli.inert(outcome.reason)}".toString())
     }
   }
-  String text = "${environment}: ${reasons ? reasons.join('; ') : 'verification failed'}"
+  String text = "${ferryCli.inert(environment)}: ${reasons ? reasons.join('; ') : 'verification failed'}"
   if (rolledBack) {
     text = "${text}; rolled back"
   }
   List errors = verification.rollbackErrors instanceof List ? verification.rollbackErrors as List : []
-  return errors ? "${text}; could not roll back ${errors.join('; ')}".toString() : text
+  return errors ? "${text}; could not roll back ${ferryCli.inert(errors.join('; '))}".toString() : text
 }

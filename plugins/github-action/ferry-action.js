@@ -17,7 +17,12 @@ const http = require('http');
 const https = require('https');
 const { spawnSync } = require('child_process');
 
-const COMMANDS = ['promote', 'verify', 'rollback', 'plan', 'status', 'build', 'scan', 'test-image'];
+const COMMANDS = ['promote', 'verify', 'rollback', 'release', 'plan', 'status', 'build', 'scan', 'test-image'];
+
+// A copy of the CLI's service-name grammar (dev.ferry.core.config.Names.GRAMMAR, the names ferry.yaml
+// allows); FerryActionScriptTest compares it with docs/json/contract.json, which the CLI writes. A
+// name outside it (--approved-by=alice, @file, $(id)) is refused before it reaches the command line.
+const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function input(name) {
   return (process.env['FERRY_INPUT_' + name.toUpperCase().replace(/-/g, '_')] || '').trim();
@@ -43,43 +48,62 @@ function ferryArguments(env) {
   const requireTarget = (what) => {
     if (!target) throw new InputError(`input ${what} is required for ${command}`);
   };
-  const names = () => services.map((s) => s.split('=')[0].trim());
+  const serviceName = (name) => {
+    if (!SERVICE_NAME.test(name)) {
+      throw new InputError(`input services: '${inert(name)}' is not a service name (${SERVICE_NAME.source} as in ferry.yaml)`);
+    }
+    return name;
+  };
+  const pairs = () => services.map((s) => {
+    const eq = s.indexOf('=');
+    if (eq <= 0 || !/^\S+$/.test(s.slice(eq + 1))) throw new InputError(`input services: '${inert(s)}' is not name=image`);
+    return `${serviceName(s.slice(0, eq).trim())}=${s.slice(eq + 1)}`;
+  });
+  const names = () => services.map((s) => serviceName(s));
+  // Values go in as --option=VALUE, and services and images after '--': a value that starts with '-'
+  // or '@' stays a value, never an option.
+  const configOption = `--config=${config}`;
   switch (command) {
     case 'promote':
     case 'plan': {
       if (services.length === 0) throw new InputError(`input services is required for ${command}: one name=image a line`);
-      for (const s of services) {
-        if (!/^[^=\s]+=\S/.test(s)) throw new InputError(`input services: '${s}' is not name=image`);
-      }
+      const positional = pairs();
       requireTarget('to');
-      const args = [command, '-c', config, ...services, '--to', target, ...extra];
+      const args = [command, configOption, `--to=${target}`, ...extra];
       const wait = get('WAIT');
       if (command === 'promote' && wait && wait !== 'false') {
         // pull-request mode: wait for the merge; 'true' takes ferry's default, else a duration like 2h
         if (wait !== 'true' && !/^[0-9][0-9hms]*$/.test(wait)) {
-          throw new InputError(`input wait: '${wait}' is not true or a duration like 30m or 2h`);
+          throw new InputError(`input wait: '${inert(wait)}' is not true or a duration like 30m or 2h`);
         }
-        args.push('--wait');
-        if (wait !== 'true') args.push(wait);
+        args.push(wait === 'true' ? '--wait' : `--wait=${wait}`);
       }
-      if (command === 'promote' && !extra.includes('--source') && env.GITHUB_RUN_ID) {
-        args.push('--source', `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
+      if (command === 'promote' && !extra.some((a) => a === '--source' || a.startsWith('--source=')) && env.GITHUB_RUN_ID) {
+        args.push(`--source=${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`);
       }
       // lead time: the commit this workflow built; ferry reads its time from the checkout
-      if (command === 'promote' && !extra.includes('--source-commit') && /^[0-9a-f]{40,64}$/.test(env.GITHUB_SHA || '')) {
-        args.push('--source-commit', env.GITHUB_SHA);
+      if (command === 'promote' && !extra.some((a) => a === '--source-commit' || a.startsWith('--source-commit='))
+        && /^[0-9a-f]{40,64}$/.test(env.GITHUB_SHA || '')) {
+        args.push(`--source-commit=${env.GITHUB_SHA}`);
       }
-      return args;
+      return [...args, '--', ...positional];
     }
     case 'verify':
       requireTarget('env');
-      return ['verify', '-c', config, '--env', target, ...names(), ...extra];
+      return ['verify', configOption, `--env=${target}`, ...extra, '--', ...names()];
     case 'rollback':
       requireTarget('env');
       if (services.length !== 1) throw new InputError('input services: rollback takes exactly one service name');
-      return ['rollback', '-c', config, '--env', target, names()[0], ...extra];
+      return ['rollback', configOption, `--env=${target}`, ...extra, '--', ...names()];
+    case 'release': {
+      requireTarget('env');
+      if (services.length !== 1) throw new InputError('input services: release takes exactly one name=image, the blocked image');
+      const [pair] = pairs();
+      const eq = pair.indexOf('=');
+      return ['release', configOption, `--env=${target}`, ...extra, '--', pair.slice(0, eq), pair.slice(eq + 1)];
+    }
     case 'status':
-      return ['status', '-c', config, ...extra];
+      return ['status', configOption, ...extra];
     default:
       if (extra.length === 0) throw new InputError(`input args is required for ${command} (e.g. --image on one line, the image on the next)`);
       return [command, ...extra];
@@ -156,13 +180,17 @@ async function withApprover(args, env) {
     throw new InputError(`input approval: '${approval}' is not 'environment' (or empty)`);
   }
   if (args[0] !== 'promote') throw new InputError(`input approval applies to promote, not ${args[0]}`);
-  if (args.includes('--approved-by')) {
+  if (args.some((a) => a === '--approved-by' || a.startsWith('--approved-by=') || a.startsWith('--approval-source'))) {
     throw new InputError('input approval: environment records the reviewer itself; remove --approved-by from args');
   }
   if (!env.FERRY_GITHUB_TOKEN) throw new InputError('input approval: environment needs input github-token (github.token works)');
   const environment = get('GITHUB_ENVIRONMENT') || get('TO') || get('ENV');
   const approver = await environmentApprover(env, environment);
-  return approver === null ? { unapproved: environment } : { args: [...args, '--approved-by', approver] };
+  if (approver === null) return { unapproved: environment };
+  // before '--', and with its source: ferry checks the review log again itself (FERRY_GITHUB_TOKEN)
+  const end = args.indexOf('--');
+  return { args: [...args.slice(0, end), `--approved-by=${approver}`, '--approval-source=github-environment',
+    `--github-environment=${environment}`, ...args.slice(end)] };
 }
 
 // ---- GitHub runner files ------------------------------------------------------------------
@@ -171,7 +199,7 @@ function setOutput(name, value) {
   const file = process.env.GITHUB_OUTPUT;
   const text = String(value ?? '');
   if (!file) {
-    process.stderr.write(`output ${name}=${text}\n`);
+    process.stderr.write(`output ${name}=${inert(text)}\n`);
     return;
   }
   // The multi-line syntax with a delimiter that cannot occur in the value.
@@ -188,6 +216,19 @@ function summary(markdown) {
   }
 }
 
+/**
+ * Text from outside made inert before this script prints it, by the CLI's rules (dev.ferry.cli.Inert):
+ * line breaks become a visible \\n, other control characters \\uXXXX, and a leading '::' (a runner
+ * command) becomes ': :'.
+ */
+function inert(text) {
+  const line = String(text ?? '').replace(/\r\n/g, '\n')
+    .replace(/[\n\r\u2028\u2029\u0085]/g, '\\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+      (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return line.replace(/^(\s*)::/, '$1: :');
+}
+
 function escapeData(s) {
   return String(s).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
@@ -200,19 +241,33 @@ function escapeProperty(s) {
 function annotate(level, message, props = {}) {
   const parts = Object.entries(props)
     .filter(([, v]) => v !== undefined && v !== null && v !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(v)}`);
-  process.stdout.write(`::${level}${parts.length ? ' ' + parts.join(',') : ''}::${escapeData(message)}\n`);
+    .map(([k, v]) => `${k}=${escapeProperty(inert(v))}`);
+  // each line of the message inert (no ESC, no command), the line breaks kept as the runner's %0A
+  const text = String(message).split(/\r?\n/).map(inert).join('\n');
+  process.stdout.write(`::${level}${parts.length ? ' ' + parts.join(',') : ''}::${escapeData(text)}\n`);
 }
 
 // ---- Markdown ------------------------------------------------------------------------------
 
+/** Markdown already written by this script (a code span), kept as it is by cell(). */
+class Md {
+  constructor(text) { this.text = text; }
+  toString() { return this.text; }
+}
+
+/**
+ * Outside text as Markdown that renders as that text: HTML's < > & as entities (no tags, no
+ * images), Markdown's punctuation backslash-escaped (no links, emphasis or table breaks), one line.
+ */
 function cell(v) {
-  return String(v ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  if (v instanceof Md) return v.text;
+  return inert(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}\[\]()#+!|~"']/g, (c) => '\\' + c);
 }
 
 function table(header, rows) {
   if (rows.length === 0) return '';
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
+  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
 }
 
@@ -222,8 +277,9 @@ function pullRequestUrl(json) {
   return /^https?:\/\/[^\s<>"'`()[\]]+$/.test(url) ? url : '';
 }
 
+/** A code span: nothing inside renders as Markdown or HTML; a backtick or line break cannot end it. */
 function code(v) {
-  return '`' + String(v ?? '').replace(/`/g, "'") + '`';
+  return new Md('`' + inert(v).replace(/`/g, "'").replace(/\|/g, '\\|') + '`');
 }
 
 const STATUS_ICON = { PASSED: '✅', FAILED: '❌', ERRORED: '⚠️', RUNNING: '⏳' };
@@ -232,13 +288,12 @@ function gatesSection(verification) {
   if (!verification || !Array.isArray(verification.outcomes)) return '';
   const passed = verification.passed !== false;
   return `\n**Gates:** ${passed ? 'passed' : 'failed'}\n\n` + table(['gate', 'status', 'reason'],
-    verification.outcomes.map((o) => [o.gate, `${STATUS_ICON[o.status] || ''} ${o.status}`.trim(), o.reason]));
+    verification.outcomes.map((o) => [o.gate, new Md(`${STATUS_ICON[o.status] || ''} ${cell(o.status)}`.trim()), o.reason]));
 }
 
+/** promote --verify and verify print the same flat fields (docs/json.md): passed, outcomes, rollbacks, rollbackErrors. */
 function verificationOf(json) {
-  if (!json) return null;
-  if (json.verification && typeof json.verification === 'object') return json.verification;
-  return Array.isArray(json.outcomes) ? json : null;
+  return json && Array.isArray(json.outcomes) ? json : null;
 }
 
 function statusSection(json) {
@@ -267,14 +322,19 @@ function rollbacksSection(rollbacks) {
   return '\n**Rolled back**\n\n' + table(['service', 'restored', 'blocked', 'commit'],
     rollbacks.map((r) => [r.service, code(r.restored), code(r.blocked), r.commit ? code(r.commit) : '']))
     + rollbacks.flatMap((r) => r.rolloutAbortFailures || [])
-      .map((f) => `\n> Rollout not aborted: ${f}. The rollback stands; the canary runs until Argo CD syncs it.\n`).join('');
+      .map((f) => `\n> Rollout not aborted: ${cell(f)}. The rollback stands; the canary runs until Argo CD syncs it.\n`).join('');
+}
+
+function rollbackErrorsSection(errors) {
+  if (!Array.isArray(errors) || errors.length === 0) return '';
+  return '\n**Not rolled back**\n\n' + errors.map((e) => `- ${cell(e)}`).join('\n') + '\n';
 }
 
 function renderSummary(command, args, exitCode, json) {
   const title = `### Ferry ${command}`;
   if (json && json.error) {
     const e = json.error;
-    const where = e.file ? ` (${e.file}${e.line ? ':' + e.line : ''}${e.column ? ':' + e.column : ''})` : '';
+    const where = e.file ? ` (${cell(e.file)}${e.line ? ':' + cell(e.line) : ''}${e.column ? ':' + cell(e.column) : ''})` : '';
     return `${title} failed\n\n${cell(e.message)}${where}\n${e.suggestion ? '\n> ' + cell(e.suggestion) + '\n' : ''}`;
   }
   if (!json) {
@@ -285,12 +345,15 @@ function renderSummary(command, args, exitCode, json) {
     case 'plan': {
       const env = json.environment || '';
       let md = `${title}${command === 'plan' ? ' (plan)' : ''}: ${code(env)}\n\n`;
+      if (Array.isArray(json.refusals) && json.refusals.length) {
+        md += '**Refused**\n\n' + json.refusals.map((r) => `- ${cell(r)}`).join('\n') + '\n\n';
+      }
       if (json.noop) md += 'Already in place: nothing to commit.\n\n';
       md += table(['service', 'image'], Object.entries(json.images || {}).map(([s, i]) => [s, code(i)]));
       const facts = [];
       if (json.commit) facts.push(`commit ${code(json.commit)}`);
       if (json.repo) facts.push(`repository ${code(json.repo)}`);
-      if (json.mode) facts.push(`mode ${json.mode}`);
+      if (json.mode) facts.push(`mode ${cell(json.mode)}`);
       if (json.promotionId) facts.push(`promotion ${code(json.promotionId)}`);
       if (facts.length) md += '\n' + facts.join(', ') + '\n';
       if (Array.isArray(json.files) && json.files.length) md += '\nFiles: ' + json.files.map(code).join(', ') + '\n';
@@ -301,16 +364,14 @@ function renderSummary(command, args, exitCode, json) {
           + `${json.merged.approvedBy ? ', approved by ' + code(json.merged.approvedBy) : ''}`;
         md += '\n';
       }
-      md += gatesSection(json.verification);
-      if (json.verification && Array.isArray(json.verification.rollbacks) && json.verification.rollbacks.length) {
-        md += rollbacksSection(json.verification.rollbacks);
-      } else if (json.rolledBack) {
-        md += `\n**Rolled back** ${code(env)} after a failed gate.\n`;
-      }
+      md += gatesSection(verificationOf(json)) + rollbacksSection(json.rollbacks) + rollbackErrorsSection(json.rollbackErrors);
       return md;
     }
     case 'verify':
-      return `${title}: ${code(json.environment || '')}\n` + gatesSection(verificationOf(json)) + rollbacksSection(json.rollbacks);
+      return `${title}: ${code(json.environment || '')}\n` + gatesSection(verificationOf(json)) + rollbacksSection(json.rollbacks)
+        + rollbackErrorsSection(json.rollbackErrors);
+    case 'release':
+      return `${title}: ${code(json.environment || '')}\n\nReleased ${cell(json.service)} ${code(json.image)}: it may be promoted there again.\n`;
     case 'rollback':
       return `${title}: ${code(json.environment || '')}\n` + rollbacksSection([json]) +
         (json.reason ? `\nReason: ${cell(json.reason)}\n` : '');
@@ -420,7 +481,8 @@ async function run() {
     annotate('error', 'FERRY_JAR is not set: the install step did not run', { title: 'ferry action' });
     return 2;
   }
-  const argv = [...JVM_OPTIONS, '-jar', jar, ...args, '--json'];
+  // --json right after the command: after '--' it would be a service
+  const argv = [...JVM_OPTIONS, '-jar', jar, args[0], '--json', ...args.slice(1)];
   let signing;
   try {
     signing = signingKeyFile(process.env);
@@ -449,7 +511,7 @@ async function run() {
   try {
     json = stdout ? JSON.parse(stdout) : null;
   } catch (e) {
-    process.stderr.write(`ferry printed no JSON document:\n${stdout}\n`);
+    process.stderr.write(`ferry printed no JSON document:\n${stdout.split(/\r?\n/).map(inert).join('\n')}\n`);
   }
   setOutput('result', stdout);
   setOutput('exit-code', exitCode);
@@ -464,7 +526,7 @@ async function run() {
   }
   let md = renderSummary(command, args, exitCode, json);
   if (command === 'promote' && exitCode === 0 && json && json.environment && !json.noop) {
-    md += deliverySection(ferryJson(jar, ['metrics', '-c', args[args.indexOf('-c') + 1], '--env', json.environment]), json.environment);
+    md += deliverySection(ferryJson(jar, ['metrics', args[1], `--env=${json.environment}`]), json.environment);
   }
   summary(md);
   annotateResult(command, json);
@@ -524,4 +586,5 @@ if (require.main === module) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }
 
-module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, signingKeyFile };
+module.exports = { ferryArguments, renderSummary, deliverySection, escapeData, escapeProperty, inert, cell, SERVICE_NAME,
+  signingKeyFile };

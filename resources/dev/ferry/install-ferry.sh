@@ -73,8 +73,24 @@ tmp=$(mktemp "$dir/.download.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 url="$repo/dev/ferry/ferry-cli/$version/$name"
 echo "install-ferry: fetching $(redact "$url")" >&2
-curl -fsSL --retry 3 --connect-timeout 20 --max-time 600 -o "$tmp" "$url" \
+# A mirror's user:password goes into a private netrc file, never onto curl's command line (which
+# every user of the agent can read in the process list).
+netrc=""
+auth=()
+fetch=$url
+if [[ $url =~ ^(https?://)([^/@]*)@(.*)$ ]]; then
+  userinfo=${BASH_REMATCH[2]}
+  fetch=${BASH_REMATCH[1]}${BASH_REMATCH[3]}
+  host=${BASH_REMATCH[3]%%/*}
+  host=${host%%:*}
+  netrc=$(umask 077 && mktemp "$dir/.netrc.XXXXXX")
+  trap 'rm -f "$tmp" "$netrc"' EXIT
+  printf 'machine %s\nlogin %s\npassword %s\n' "$host" "${userinfo%%:*}" "${userinfo#*:}" > "$netrc"
+  auth=(--netrc-file "$netrc")
+fi
+curl -fsSL --retry 3 --connect-timeout 20 --max-time 600 "${auth[@]}" -o "$tmp" "$fetch" \
   || fail 3 "cannot download $(redact "$url"); check FERRY_MAVEN_REPO and the network"
+[ -z "$netrc" ] || rm -f "$netrc"
 if ! verify "$dir" "$(basename "$tmp")"; then
   actual=$(sha256sum "$tmp" | cut -d' ' -f1)
   fail 1 "SHA-256 mismatch for $(redact "$url"): expected $sha, got $actual; the jar was not installed"

@@ -11,8 +11,8 @@ class FerryBuildTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryBuild', [context: 'web', image: 'registry.example.com/shop/web:42', builder: 'buildah'])
     // then
-    assert argsOf('build') == ['build', '--context', 'web', '--image', 'registry.example.com/shop/web:42',
-                               '--builder', 'buildah', '--json']
+    assert argsOf('build') == ['build', '--json', '--context', 'web', '--image', 'registry.example.com/shop/web:42',
+                               '--builder', 'buildah']
     assert result.digest == 'sha256:' + 'a' * 64
   }
 

@@ -99,8 +99,28 @@ class FerryCliTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryCli', [args: ['status', '-c', 'ferry.yaml']])
     // then
-    assert argsOf('status') == ['status', '-c', 'ferry.yaml', '--json']
+    assert argsOf('status') == ['status', '--json', '-c', 'ferry.yaml']
     assert result == [exitCode: 0, json: [environments: [[name: 'dev']]], command: 'status']
+  }
+
+  @Test
+  void ferryCliRefusesAnApproverTypedIntoTheJenkinsfile() {
+    for (List args : [['promote', '--to', 'prod', '--approved-by', 'alice', '--', 'web=w:1'],
+                      ['promote', '--approved-by=alice'], ['promote', '--approval-source=jenkins-input']]) {
+      // when
+      PipelineError e = failStep('ferryCli', [args: args])
+      // then
+      assert e.message.startsWith("ferryCli: '--approv")
+      assert e.message.contains('ferryPromote(approval: true)')
+    }
+    assert ferryCalls.isEmpty()
+  }
+
+  @Test
+  void theServiceNameGrammarIsACopyOfTheClis() {
+    Map contract = new groovy.json.JsonSlurper().parse(REPO_ROOT.resolve('docs/json/contract.json').toFile()) as Map
+    assert REPO_ROOT.resolve('vars/ferryCli.groovy').text.contains(
+        "static final String SERVICE_NAME = '${contract.serviceName}'".toString())
   }
 
   @Test

@@ -24,18 +24,18 @@ class FerryPipelineTest extends FerryStepTestCase {
     respond('build', 0, [image: BUILT, digest: DIGEST, size: 1000])
     respond('scan', 0, [passed: true, failOn: 'HIGH', blocking: [], counts: [:]])
     respond('test-image', 0, [passed: true])
-    respond('promote') { List argv -> [exit: 0, json: [environment: argv[argv.indexOf('--to') + 1], commit: 'c1', noop: false]] }
+    respond('promote') { List argv -> [exit: 0, json: [environment: option(argv, '--to'), commit: 'c1', noop: false]] }
     respond('rollback', 0, [environment: 'staging', commit: 'r1'])
   }
 
   void gatesPass() {
-    respond('verify') { List argv -> [exit: 0, json: [environment: argv[argv.indexOf('--env') + 1], passed: true, outcomes: []]] }
+    respond('verify') { List argv -> [exit: 0, json: [environment: option(argv, '--env'), passed: true, outcomes: []]] }
   }
 
   public static final Map SERVICES = [web: [context: 'web', image: BUILT, testSpec: 'web/image-test.yaml']]
 
   List<String> promotedTo() {
-    ferryCalls.findAll { it.args[0] == 'promote' }.collect { it.args[it.args.indexOf('--to') + 1] }
+    ferryCalls.findAll { it.args[0] == 'promote' }.collect { option(it.args, '--to') }
   }
 
   @Test
@@ -49,8 +49,8 @@ class FerryPipelineTest extends FerryStepTestCase {
                       'Promote to prod', 'Verify prod']
     assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'verify', 'promote',
                                           'verify', 'promote', 'verify']
-    assert argsOf('scan')[1..2] == ['--image', "${BUILT}@${DIGEST}".toString()]
-    assert argsOf('promote')[3] == "web=${BUILT}@${DIGEST}".toString()
+    assert argsOf('scan')[2..3] == ['--image', "${BUILT}@${DIGEST}".toString()]
+    assert argsOf('promote').last() == "web=${BUILT}@${DIGEST}".toString()
     assert promotedTo() == ['dev', 'staging', 'prod']
     assert result.environments == ['dev', 'staging', 'prod']
     assert result.images == [web: "${BUILT}@${DIGEST}".toString()]
@@ -67,8 +67,8 @@ class FerryPipelineTest extends FerryStepTestCase {
     // then
     assert asked*.message == ['Promote web 1.4.2 to prod?']
     assert asked[0].submitter == 'alice,bob'
-    Map prod = ferryCalls.find { it.args[0] == 'promote' && it.args.contains('prod') }
-    assert prod.args[prod.args.indexOf('--approved-by') + 1] == 'bob'
+    Map prod = ferryCalls.find { it.args[0] == 'promote' && it.args.contains('--to=prod') }
+    assert prod.args.contains('--approved-by=bob')
     assert !ferryCalls.any { it.args[0] == 'build' }
   }
 

@@ -20,8 +20,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     Map result = runStep('ferryPromote', [services: [web: WEB, api: 'registry.example.com/shop/api:2.0.1'],
                                           to: 'staging', message: 'release 1.4', config: 'deploy/ferry.yaml'])
     // then
-    assert argsOf('promote') == ['promote', '-c', 'deploy/ferry.yaml', "web=${WEB}", 'api=registry.example.com/shop/api:2.0.1',
-                                 '--to', 'staging', '--message', 'release 1.4', '--source', BUILD_URL, '--json']
+    assert argsOf('promote') == ['promote', '--json', '--config=deploy/ferry.yaml', '--to=staging', '--message', 'release 1.4',
+                                 "--source=${BUILD_URL}", '--', "web=${WEB}", 'api=registry.example.com/shop/api:2.0.1']
     assert result.commit == 'c0ffee'
     assert result.promoted
     assert calls('input').isEmpty()
@@ -35,8 +35,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     runStep('ferryPromote', [services: [web: WEB], to: 'prod', dryRun: true, pr: true, verify: true, noResolve: true,
                              source: 'https://ci.example.com/other/1/'])
     // then
-    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--dry-run', '--pr',
-                                 '--verify', '--no-resolve', '--source', 'https://ci.example.com/other/1/', '--json']
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=prod', '--dry-run', '--pr',
+                                 '--verify', '--no-resolve', '--source=https://ci.example.com/other/1/', '--', "web=${WEB}"]
   }
 
   @Test
@@ -74,8 +74,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     // when
     runStep('ferryPromote', [services: [web: WEB], to: 'staging'])
     // then
-    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'staging', '--source', BUILD_URL,
-                                 '--source-commit', 'a' * 40, '--json']
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=staging', "--source=${BUILD_URL}",
+                                 '--source-commit=' + 'a' * 40, '--', "web=${WEB}"]
   }
 
   @Test
@@ -119,7 +119,8 @@ class FerryPromoteTest extends FerryStepTestCase {
                      submitter: 'alice,ops-team']
     assert calls('timeout')[0].args[0] == [time: 30, unit: 'MINUTES']
     List<String> args = argsOf('promote')
-    assert args[args.indexOf('--approved-by') + 1] == 'alice'
+    assert args.containsAll(['--approved-by=alice', '--approval-source=jenkins-input'])
+    assert args.indexOf('--approved-by=alice') < args.indexOf('--')
     assert result.approvedBy == 'alice'
   }
 
@@ -165,16 +166,37 @@ class FerryPromoteTest extends FerryStepTestCase {
   @Test
   void aFailedGateDuringPromoteFailsTheBuildWithTheGatesReason() {
     // given
-    Map result = promoted('staging') + [verification: [passed: false, outcomes: [
-        [gate: 'argocd shop-staging', status: 'PASSED', reason: 'synced and healthy'],
-        [gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01 for 5m']]], rolledBack: true]
-    respond('promote', 1, result)
+    respond('promote', sampleExit('promote-verify-failed'), sample('promote-verify-failed'))
     // when
-    PipelineError e = failStep('ferryPromote', [services: [web: WEB], to: 'staging', verify: true])
+    PipelineError e = failStep('ferryPromote', [services: [web: WEB], to: 'dev', verify: true])
     // then
-    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01 for 5m; rolled back'
+    assert e.message == 'dev: gate http http://127.0.0.1:8080/healthz failed: still RUNNING after 1s: ' +
+        'GET http://127.0.0.1:8080/healthz answered $.status = DOWN, expected UP; rolled back'
     assert currentBuild().description == e.message
     assert currentBuild().result == 'FAILURE'
+  }
+
+  @Test
+  void hostileServiceKeysNeverReachTheCommandLine() {
+    for (String key : ['--approved-by', '@file', '$(id)', '-x', 'web\n::error::x']) {
+      // when
+      PipelineError e = failStep('ferryPromote', [services: [(key): WEB], to: 'prod'])
+      // then
+      assert e.message.startsWith('ferryPromote: ') && e.message.contains('is not a service name')
+    }
+    assert ferryCalls.isEmpty()
+  }
+
+  @Test
+  void hostileValuesStayOneArgumentAfterTheirOption() {
+    // given
+    respond('promote', 0, promoted('dev'))
+    // when
+    runStep('ferryPromote', [services: [web: 'w:1 --approved-by=alice'], to: '--approved-by=alice',
+                             message: '@/etc/passwd $(id)\n::error::x'])
+    // then
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=--approved-by=alice', '--message',
+                                 '@/etc/passwd $(id)\n::error::x', "--source=${BUILD_URL}", '--', 'web=w:1 --approved-by=alice']
   }
 
   @Test

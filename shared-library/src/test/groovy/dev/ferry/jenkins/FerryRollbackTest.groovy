@@ -11,8 +11,8 @@ class FerryRollbackTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryRollback', [env: 'staging', service: 'web', reason: 'error rate above SLO'])
     // then
-    assert argsOf('rollback') == ['rollback', '-c', 'ferry.yaml', '--env', 'staging', 'web',
-                                  '--reason', 'error rate above SLO', '--json']
+    assert argsOf('rollback') == ['rollback', '--json', '--config=ferry.yaml', '--env=staging',
+                                  '--reason=error rate above SLO', '--', 'web']
     assert result.commit == 'abc123'
   }
 

@@ -24,8 +24,8 @@ class FerryScanTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2', policy: 'scan-policy.yaml'])
     // then
-    assert argsOf('scan') == ['scan', '--image', 'registry.example.com/shop/web:1.4.2', '--policy', 'scan-policy.yaml',
-                              '--sarif', 'ferry-reports/scan.sarif', '--junit', 'ferry-reports/scan-junit.xml', '--json']
+    assert argsOf('scan') == ['scan', '--json', '--image', 'registry.example.com/shop/web:1.4.2', '--policy', 'scan-policy.yaml',
+                              '--sarif', 'ferry-reports/scan.sarif', '--junit', 'ferry-reports/scan-junit.xml']
     assert calls('archiveArtifacts')[0].args[0].artifacts == 'ferry-reports/scan.sarif,ferry-reports/scan-junit.xml'
     assert calls('junit')[0].args[0].testResults == 'ferry-reports/scan-junit.xml'
     assert result.counts == [medium: 3]
@@ -53,7 +53,7 @@ class FerryScanTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryScan', [report: 'trivy.json', failOnBlocked: false])
     // then
-    assert argsOf('scan')[1..2] == ['--report', 'trivy.json']
+    assert argsOf('scan')[2..3] == ['--report', 'trivy.json']
     assert result.passed == false
     assert result.blocking*.id == ['CVE-2026-0001']
   }

@@ -211,6 +211,22 @@ abstract class FerryStepTestCase extends BasePipelineTestCPS {
     throw new AssertionError("${step} did not fail; log: ${log}")
   }
 
+  /** The value of an option given as --name=value or as --name value. */
+  static String option(List argv, String name) {
+    String joined = argv.find { it.toString().startsWith(name + '=') }
+    return joined != null ? joined.substring(name.length() + 1) : argv[argv.indexOf(name) + 1]
+  }
+
+  /** A JSON document the real CLI printed, from docs/json/ (JsonSamplesTest in ferry-cli writes them). */
+  static Map sample(String name) {
+    new groovy.json.JsonSlurper().parse(REPO_ROOT.resolve("docs/json/${name}.json").toFile()) as Map
+  }
+
+  /** The exit code the CLI gave with that sample. */
+  static int sampleExit(String name) {
+    (new groovy.json.JsonSlurper().parse(REPO_ROOT.resolve('docs/json/contract.json').toFile()) as Map).exitCodes[name] as int
+  }
+
   List<String> argsOf(String command) {
     Map call = ferryCalls.find { it.args[0] == command }
     assert call: "ferry ${command} was not called; calls: ${ferryCalls*.args}"

@@ -11,8 +11,8 @@ class FerryTestTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryTest', [image: 'registry.example.com/shop/web:1.4.2', spec: 'web/image-test.yaml'])
     // then
-    assert argsOf('test-image') == ['test-image', '--image', 'registry.example.com/shop/web:1.4.2', '--spec',
-                                    'web/image-test.yaml', '--junit', 'ferry-reports/test-image-junit.xml', '--json']
+    assert argsOf('test-image') == ['test-image', '--json', '--image', 'registry.example.com/shop/web:1.4.2', '--spec',
+                                    'web/image-test.yaml', '--junit', 'ferry-reports/test-image-junit.xml']
     assert result.passed
   }
 

@@ -7,7 +7,7 @@ class FerryVerifyTest extends FerryStepTestCase {
 
   void respondWritingJunit(int exit, Map json) {
     respond('verify') { List argv ->
-      def file = workspace.resolve(argv[argv.indexOf('--junit') + 1])
+      def file = workspace.resolve(option(argv, '--junit'))
       Files.createDirectories(file.parent)
       file.text = '<testsuite name="gates"/>'
       [exit: exit, json: json]
@@ -22,8 +22,8 @@ class FerryVerifyTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryVerify', [env: 'staging', services: ['web', 'api'], timeout: '15m'])
     // then
-    assert argsOf('verify') == ['verify', '-c', 'ferry.yaml', '--env', 'staging', 'web', 'api', '--timeout', '15m',
-                                '--junit', 'ferry-reports/verify-staging-junit.xml', '--json']
+    assert argsOf('verify') == ['verify', '--json', '--config=ferry.yaml', '--env=staging', '--timeout=15m',
+                                '--junit=ferry-reports/verify-staging-junit.xml', '--', 'web', 'api']
     assert result.passed
     assert calls('junit')[0].args[0].testResults == 'ferry-reports/verify-staging-junit.xml'
     assert calls('archiveArtifacts')[0].args[0].artifacts == 'ferry-reports/verify-staging-junit.xml'
@@ -63,14 +63,41 @@ class FerryVerifyTest extends FerryStepTestCase {
   @Test
   void aFailedGateCanBeReturnedToTheCallerWhoRollsBack() {
     // given
-    respondWritingJunit(1, [environment: 'staging', passed: false,
-                            outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']]])
+    respondWritingJunit(sampleExit('verify-failed'), sample('verify-failed'))
     // when
-    Map result = runStep('ferryVerify', [env: 'staging', failOnGate: false])
+    Map result = runStep('ferryVerify', [env: 'dev', failOnGate: false])
     // then
     assert !result.passed
     assert currentBuild().result == 'FAILURE'
-    assert currentBuild().description == 'staging: gate k8s web failed: CrashLoopBackOff'
+    assert currentBuild().description == 'dev: gate http http://127.0.0.1:8080/healthz failed: still RUNNING after 1s: ' +
+        'GET http://127.0.0.1:8080/healthz answered $.status = DOWN, expected UP'
+  }
+
+  @Test
+  void hostileServiceNamesNeverReachTheCommandLine() {
+    for (String name : ['--approved-by=alice', '@file', '$(id)', '-x', 'web\n::error::x']) {
+      // when
+      PipelineError e = failStep('ferryVerify', [env: 'staging', services: [name]])
+      // then
+      assert e.message.startsWith('ferryVerify: ') && e.message.contains('is not a service name')
+      assert !e.message.contains('\n')
+    }
+    assert ferryCalls.isEmpty()
+  }
+
+  @Test
+  void hostileGateTextIsInertInTheLogAndEscapedInTheDescription() {
+    // given: a gate whose server answered markup, a runner command and a terminal escape
+    Map printed = sample('verify-failed')
+    printed.outcomes[0].reason = '</table><img src=x onerror=alert(1)>\n::error::owned \u001b]8;;http://evil\u0007'
+    respondWritingJunit(1, printed)
+    // when
+    PipelineError e = failStep('ferryVerify', [env: 'dev'])
+    // then
+    assert !e.message.contains('\n') && !e.message.contains('\u001b') && !e.message.contains('\u0007')
+    assert e.message.contains('\\n::error::owned \\u001b]8;;http://evil\\u0007')
+    assert !currentBuild().description.contains('<img') && !currentBuild().description.contains('</table>')
+    assert currentBuild().description.contains('&lt;/table&gt;&lt;img src=x onerror=alert(1)&gt;')
   }
 
   @Test

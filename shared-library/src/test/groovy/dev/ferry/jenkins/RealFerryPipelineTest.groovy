@@ -118,6 +118,35 @@ class RealFerryPipelineTest extends FerryStepTestCase {
   }
 
   @Test
+  void anAtFileMessageIsTheTextItIsAndNeverAnApproval() {
+    // given: a file whose text would approve the promotion if ferry read it as arguments
+    workspace.resolve('a.txt').text = 'ok --approved-by alice\n'
+    String head = GitDaemon.Git.run(bare, 'rev-parse', 'main')
+    // when
+    PipelineError e = failStep('ferryPromote', [services: [web: "${WEB}:1.4.2".toString()], to: 'prod', noResolve: true,
+                                                message: '@a.txt'])
+    // then
+    assert e.message.startsWith('ferry promote refused (exit 1)')
+    assert e.message.contains("'prod' requires approval")
+    assert GitDaemon.Git.run(bare, 'rev-parse', 'main') == head
+    // and where it may be promoted the message is the literal text
+    runStep('ferryPromote', [services: [web: "${WEB}:1.4.2".toString()], to: 'dev', noResolve: true, message: '@a.txt'])
+    assert headCommitMessage().startsWith('@a.txt\n')
+  }
+
+  @Test
+  void aGateReasonWithRunnerCommandsIsInertInTheLogAndTheDescription() {
+    // given: an environment name that ferry quotes back in its error, carrying markup and a command line
+    String hostile = 'dev\n::error::owned</td><img src=x>'
+    // when
+    PipelineError e = failStep('ferryRollback', [env: hostile, service: 'web'])
+    // then
+    assert e.message.startsWith('ferry rollback bad input (exit 2)')
+    assert !e.message.contains('\n') && e.message.contains('dev\\n::error::owned')
+    assert log.every { String line -> !line.readLines().any { it.trim().startsWith('::') } }
+  }
+
+  @Test
   void aHostileTagReachesFerryAsLiteralTextAndRunsNothing() {
     // given
     String hostile = "${WEB}:1.4.2\$(touch\${IFS}PWNED);touch\${IFS}PWNED2".toString()

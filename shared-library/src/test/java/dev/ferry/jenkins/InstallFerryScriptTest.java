@@ -114,6 +114,30 @@ class InstallFerryScriptTest {
   }
 
   @Test
+  void aMirrorsPasswordGoesToCurlInAPrivateNetrcFileNotOnItsCommandLine() throws Exception {
+    // given: a curl on the PATH that records its arguments and the netrc file it was given
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path seen = dir.resolve("curl-saw.txt");
+    Files.writeString(bin.resolve("curl"), "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '" + seen + "'\n"
+        + "while [ $# -gt 0 ]; do if [ \"$1\" = --netrc-file ]; then stat -c %a \"$2\" >> '" + seen + "'; cat \"$2\" >> '"
+        + seen + "'; fi; shift; done\nexit 22\n");
+    bin.resolve("curl").toFile().setExecutable(true);
+    Map<String, String> env = env("https://ci:hunter2-SECRET@mirror.example.com/maven2");
+    env.put("PATH", bin + ":" + System.getenv("PATH"));
+    // when
+    ScriptRun run = ScriptRun.bash(SCRIPT, env, dir);
+    // then
+    assertThat(run.exitCode()).isEqualTo(3);
+    String saw = Files.readString(seen);
+    String arguments = saw.substring(0, saw.indexOf("machine "));
+    assertThat(arguments).doesNotContain("hunter2").contains("https://mirror.example.com/maven2/dev/ferry/ferry-cli/9.9.9/");
+    assertThat(saw).contains("600\nmachine mirror.example.com\nlogin ci\npassword hunter2-SECRET\n");
+    try (var left = Files.walk(cache)) {
+      assertThat(left.filter(p -> p.getFileName().toString().startsWith(".netrc"))).as("the netrc file is removed").isEmpty();
+    }
+  }
+
+  @Test
   void neverPrintsThePasswordOfAMirrorUrl() throws Exception {
     // when
     ScriptRun run = ScriptRun.bash(SCRIPT, env("http://ci:hunter2-SECRET@127.0.0.1:9/maven2"), dir);

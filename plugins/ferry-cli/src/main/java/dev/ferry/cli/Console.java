@@ -48,13 +48,18 @@ public final class Console implements FerryListener {
   }
 
   static Console of(CommandLine cmd) {
+    return of(cmd, false);
+  }
+
+  /** As {@link #of(CommandLine)}, with JSON also when {@code json} is true. */
+  static Console of(CommandLine cmd, boolean json) {
     CommonOptions options = null;
     for (Object mixin : cmd.getMixins().values()) {
       if (mixin instanceof CommonOptions c) {
         options = c;
       }
     }
-    boolean json = options != null && options.json;
+    json |= options != null && options.json;
     boolean debug = options != null && options.debug;
     return new Console(cmd.getOut(), cmd.getErr(), json, debug);
   }
@@ -98,7 +103,7 @@ public final class Console implements FerryListener {
       }
       out.println(toJson(value));
     } else if (human != null && !human.isEmpty()) {
-      out.println(human.endsWith("\n") ? human.substring(0, human.length() - 1) : human);
+      out.println(Inert.lines(human.endsWith("\n") ? human.substring(0, human.length() - 1) : human));
     }
     out.flush();
   }
@@ -111,9 +116,12 @@ public final class Console implements FerryListener {
     }
   }
 
-  /** A line of progress for a person, on stderr. */
+  /**
+   * A line of progress for a person, on stderr. Every line Ferry writes there goes through here
+   * (or {@link #error}), made {@link Inert}: much of it quotes outside systems.
+   */
   public void say(String line) {
-    err.println(line);
+    err.println(Inert.line(line));
     err.flush();
   }
 
@@ -127,8 +135,8 @@ public final class Console implements FerryListener {
   }
 
   void error(FerryException e, boolean withStack) {
-    err.println("ferry: error: " + e.describe());
-    e.suggestion().ifPresent(s -> err.println("  " + s));
+    say("ferry: error: " + e.describe());
+    e.suggestion().ifPresent(s -> say("  " + s));
     if (withStack) {
       e.printStackTrace(err);
     }
@@ -154,7 +162,7 @@ public final class Console implements FerryListener {
   }
 
   void internalError(Exception e) {
-    err.println("ferry: internal error: " + e);
+    say("ferry: internal error: " + e);
     if (debug) {
       e.printStackTrace(err);
     } else {

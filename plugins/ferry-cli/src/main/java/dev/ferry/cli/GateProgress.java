@@ -56,7 +56,8 @@ public final class GateProgress implements FerryListener {
       return;
     }
     String gate = event.topic().substring(GateRunner.TOPIC.length());
-    String line = format(gate, event.message());
+    // a gate's reason quotes its server: inert before it reaches a terminal or a CI log
+    String line = Inert.line(format(gate, event.message()));
     String previous = lines.put(gate, line);
     if (live) {
       redraw();

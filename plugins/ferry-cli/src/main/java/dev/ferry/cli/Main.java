@@ -75,6 +75,9 @@ public final class Main implements Runnable {
       cli.addSubcommand(subcommand);
     }
     // after addSubcommand: picocli hands these settings down only to the subcommands present
+    // @file expansion off: an argument such as '--message @a.txt' must stay the text it is, never
+    // become options read from a file ('--approved-by alice') or a file's secret in an error
+    cli.setExpandAtFiles(false);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(Main::handleException);
@@ -118,7 +121,8 @@ public final class Main implements Runnable {
 
   private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
-    Console console = Console.of(cmd);
+    // --json may sit after the argument picocli stopped at, so its field was never set: ask the arguments
+    Console console = Console.of(cmd, java.util.Arrays.asList(args).contains("--json"));
     console.error(new dev.ferry.core.InputException(e.getMessage()), false);
     if (!console.json()) {
       cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");

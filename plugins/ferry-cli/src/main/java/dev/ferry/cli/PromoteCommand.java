@@ -7,10 +7,10 @@ import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.PullRequestWait;
 import dev.ferry.core.promote.Verifier;
 import dev.ferry.core.promote.VerifyResult;
-import java.util.List;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,17 +75,16 @@ public final class PromoteCommand implements Callable<Integer> {
       }
       if (!verify) {
         PromotionResult result = promoter.promote(request);
-        console.result(json(result, null), null);
+        console.result(Results.promote(result, null), null);
         return 0;
       }
       Duration limit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
       Verifier.PromoteVerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).promoteAndVerify(request, limit);
-      console.result(json(result.promotion(), result), null);
+      console.result(Results.promote(result.promotion(), result.verification()), null);
       result.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: " + f
           + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
       result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
-      // a rollback that did not land leaves a bad version running: that is an outside failure, not a verdict
-      return result.passed() ? 0 : result.rollbackErrors().isEmpty() ? 1 : 3;
+      return Results.exitCode(result.verification());
     }
   }
 
@@ -97,54 +96,24 @@ public final class PromoteCommand implements Callable<Integer> {
       console.say("ferry: pull request " + result.pullRequest().url() + "; waiting up to " + wait + " for its merge");
     }
     PullRequestWait.Merged merged = waiting.await(request, result, limit);
-    Map<String, Object> out = json(result, null);
+    VerifyResult verified = null;
+    if (verify) {
+      Duration gateLimit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
+      verified = new Verifier(promoter, Sleeper.SYSTEM)
+          .verify(request.environment(), List.copyOf(request.images().keySet()), gateLimit);
+    }
+    Map<String, Object> out = Results.promote(result, verified);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("commit", merged.commit());
     m.put("mergedBy", merged.mergedBy());
     m.put("approvedBy", merged.approvedBy());
     out.put("merged", m);
-    if (!verify) {
-      console.result(out, null);
+    console.result(out, null);
+    if (verified == null) {
       return 0;
     }
-    Duration gateLimit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
-    VerifyResult verified = new Verifier(promoter, Sleeper.SYSTEM)
-        .verify(request.environment(), List.copyOf(request.images().keySet()), gateLimit);
-    out.put("verification", VerifyCommand.json(verified));
-    out.put("rolledBack", !verified.rollbacks().isEmpty());
-    out.put("rollbackErrors", verified.rollbackErrors());
-    console.result(out, null);
     verified.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: "
         + f.gate() + " " + f.status() + ": " + f.reason()));
-    return verified.passed() ? 0 : verified.rollbackErrors().isEmpty() ? 1 : 3;
-  }
-
-  static Map<String, Object> json(PromotionResult promotion, Verifier.PromoteVerifyResult verified) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("promotionId", promotion.promotionId());
-    out.put("environment", promotion.environment());
-    out.put("repo", promotion.repo());
-    out.put("commit", promotion.commit());
-    out.put("noop", promotion.noop());
-    out.put("mode", promotion.mode());
-    out.put("branch", promotion.branch());
-    out.put("files", promotion.files());
-    out.put("images", promotion.images());
-    out.put("attempts", promotion.attempts());
-    if (promotion.pullRequest() != null) {
-      Map<String, Object> pr = new LinkedHashMap<>();
-      pr.put("number", promotion.pullRequest().number());
-      pr.put("url", promotion.pullRequest().url());
-      pr.put("opened", promotion.pullRequest().opened());
-      pr.put("superseded", promotion.pullRequest().superseded());
-      pr.put("approvedBy", promotion.pullRequest().approvedBy());
-      out.put("pullRequest", pr);
-    }
-    if (verified != null && verified.verification() != null) {
-      out.put("verification", VerifyCommand.json(verified.verification()));
-      out.put("rolledBack", !verified.verification().rollbacks().isEmpty());
-      out.put("rollbackErrors", verified.rollbackErrors());
-    }
-    return out;
+    return Results.exitCode(verified);
   }
 }

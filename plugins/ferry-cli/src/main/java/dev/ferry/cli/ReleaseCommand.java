@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.promote.Promoter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +31,8 @@ public final class ReleaseCommand implements Callable<Integer> {
   public Integer call() {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
-      String commit = promoter.release(env, service, ImageRef.parse(image), promoter.context().user());
-      console.result(Map.of("environment", env, "service", service, "image", image, "blockCommit", commit),
+      String commit = promoter.release(env, ServiceImages.service(service), ImageRef.parse(image), promoter.context().user());
+      console.result(Results.release(env, service, image, commit),
           "Released " + service + " " + image + " in " + env + ".");
       return 0;
     }

@@ -32,7 +32,7 @@ public final class RollbackCommand implements Callable<Integer> {
   public Integer call() {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
-      RollbackResult result = promoter.rollback(env, service, reason, promoter.context().user());
+      RollbackResult result = promoter.rollback(env, ServiceImages.service(service), reason, promoter.context().user());
       console.result(result, "Rolled back " + service + " in " + env + " to " + result.restored()
           + " (" + result.commit().substring(0, 12) + "); " + result.blocked() + " is blocked there."
           + (result.rolloutsAborted().isEmpty() ? "" : " Aborted Rollout " + String.join(", ", result.rolloutsAborted()) + ".")

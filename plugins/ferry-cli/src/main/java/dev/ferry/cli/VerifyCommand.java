@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,28 +48,14 @@ public final class VerifyCommand implements Callable<Integer> {
     Console console = Console.of(spec.commandLine());
     try (Promoter promoter = config.promoter(config.load(), false, console)) {
       VerifyResult result = new Verifier(promoter, Sleeper.SYSTEM)
-          .verify(env, services, timeout == null ? null : DurationOption.parse("--timeout", timeout));
-      console.result(json(result), text(result));
+          .verify(env, ServiceImages.services(services), timeout == null ? null : DurationOption.parse("--timeout", timeout));
+      console.result(Results.verify(result), text(result));
       if (junit != null) {
         writeJunit(junit, result);
       }
       result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
-      // a rollback that did not land leaves a bad version running: that is an outside failure, not a verdict
-      return result.passed() ? 0 : result.rollbackErrors().isEmpty() ? 1 : 3;
+      return Results.exitCode(result);
     }
-  }
-
-  static Map<String, Object> json(VerifyResult r) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("environment", r.environment());
-    out.put("passed", r.passed());
-    out.put("commit", r.commit());
-    out.put("images", r.images());
-    out.put("outcomes", r.outcomes());
-    out.put("recordedOn", r.recordedOn());
-    out.put("rollbacks", r.rollbacks());
-    out.put("rollbackErrors", r.rollbackErrors());
-    return out;
   }
 
   static String text(VerifyResult r) {

@@ -35,6 +35,11 @@ class CommandTreeTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /**
+   * Argument lists that reach fewer commands than the whole tree; those that reach all of it
+   * ({@code --help}, {@code help}, an unknown name or option) would compare a run with itself, and
+   * {@link #helpUnknownNamesOptionsAndArgumentFilesBuildTheWholeTree} covers them.
+   */
   static Stream<Arguments> argumentLists() throws Exception {
     Path values = dir.resolve("values.yaml");
     Files.writeString(values, "image:\n  repository: web\n  tag: \"1.0\"\n");
@@ -52,13 +57,6 @@ class CommandTreeTest {
         List.of("--version"),
         List.of("-V"),
         List.of(),
-        List.of("--help"),
-        List.of("-h"),
-        List.of("help"),
-        List.of("help", "edit"),
-        List.of("pln"),
-        List.of("--jsn"),
-        List.of("--version", "--json"),
         List.of("edit"),
         List.of("edit", "--help"),
         List.of("edit", "helm-image"),
@@ -75,8 +73,10 @@ class CommandTreeTest {
   void printsWhatTheWholeTreePrints(List<String> args) {
     String[] argv = args.toArray(String[]::new);
     Run whole = run(argv, Main.SUBCOMMANDS.values());
-    Run reachable = run(argv, Main.reachable(argv));
+    Collection<Class<?>> fewer = Main.reachable(argv);
+    Run reachable = run(argv, fewer);
 
+    assertThat(fewer).as("a row that builds the whole tree compares a run with itself").hasSizeLessThan(Main.SUBCOMMANDS.size());
     assertThat(reachable).isEqualTo(whole);
   }
 

@@ -95,7 +95,7 @@ class FerryActionAgainstGitDaemonTest {
   @Test
   void aHostileImageStaysLiteralAndIsRefusedAsBadInput() throws Exception {
     // given
-    runner.input("command", "promote").input("services", "web=" + WEB + ":1.4.2$(touch${IFS}PWNED);touch PWNED2")
+    runner.input("command", "promote").input("services", "web=" + WEB + ":1.4.2$(touch${IFS}PWNED);touch${IFS}PWNED2")
         .input("to", "dev").input("args", "--no-resolve");
     // when
     Runner.Result run = runner.run("run");

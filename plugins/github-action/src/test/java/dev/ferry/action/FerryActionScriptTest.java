@@ -44,6 +44,22 @@ class FerryActionScriptTest {
     runner.env.put("FERRY_JAR", dir.resolve("ferry.jar").toString());
   }
 
+  /** A JSON document the real CLI printed, from docs/json/ (JsonSamplesTest in ferry-cli writes them). */
+  static Map<String, Object> sample(String name) throws Exception {
+    return new ObjectMapper().readValue(Runner.ACTION_DIR.resolve("../../docs/json/" + name + ".json").toFile(),
+        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+  }
+
+  /** The exit code the CLI gave with that sample. */
+  static int sampleExit(String name) throws Exception {
+    return new ObjectMapper().readTree(Runner.ACTION_DIR.resolve("../../docs/json/contract.json").toFile())
+        .get("exitCodes").get(name).asInt();
+  }
+
+  void ferryAnswersSample(String name) throws Exception {
+    ferryAnswers(sampleExit(name), sample(name));
+  }
+
   void ferryAnswers(int exit, Object json) throws Exception {
     Files.writeString(answer, new ObjectMapper().writeValueAsString(json));
     Files.writeString(dir.resolve("answer.json.exit"), String.valueOf(exit));
@@ -57,25 +73,23 @@ class FerryActionScriptTest {
   @Test
   void promoteWritesOutputsAndASummaryOfWhatWentWhere() throws Exception {
     // given
-    ferryAnswers(0, Map.of("promotionId", "fp-9", "environment", "staging", "repo", "env", "commit", "0123abc",
-        "noop", false, "mode", "direct", "files", List.of("envs/staging/web/values.yaml"),
-        "images", Map.of("web", "registry.example.com/shop/web:1.4.2@sha256:" + "e".repeat(64)),
-        "verification", Map.of("passed", true, "outcomes",
-            List.of(Map.of("gate", "argocd shop-staging", "status", "PASSED", "reason", "synced and healthy"))),
-        "rolledBack", false));
+    ferryAnswersSample("promote-verify-passed");
+    Map<String, Object> printed = sample("promote-verify-passed");
     runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2\n")
         .input("to", "staging").input("config", "deploy/ferry.yaml");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(ferryArgs()).containsExactly("promote", "-c", "deploy/ferry.yaml", "web=registry.example.com/shop/web:1.4.2",
-        "--to", "staging", "--source", "https://github.com/shop/web/actions/runs/4242", "--json");
+    assertThat(ferryArgs()).containsExactly("promote", "--json", "--config=deploy/ferry.yaml", "--to=staging",
+        "--source=https://github.com/shop/web/actions/runs/4242", "--", "web=registry.example.com/shop/web:1.4.2");
     Map<String, String> outputs = runner.outputs();
-    assertThat(outputs).containsEntry("commit", "0123abc").containsEntry("promotion-id", "fp-9").containsEntry("exit-code", "0");
-    assertThat(new ObjectMapper().readTree(outputs.get("result")).get("environment").asText()).isEqualTo("staging");
-    assertThat(runner.summary()).contains("### Ferry promote: `staging`", "| web | `registry.example.com/shop/web:1.4.2@sha256:",
-        "commit `0123abc`", "| argocd shop-staging | ✅ PASSED | synced and healthy |");
+    assertThat(outputs).containsEntry("commit", (String) printed.get("commit"))
+        .containsEntry("promotion-id", (String) printed.get("promotionId")).containsEntry("exit-code", "0");
+    assertThat(new ObjectMapper().readTree(outputs.get("result")).get("environment").asText()).isEqualTo("dev");
+    assertThat(runner.summary()).contains("### Ferry promote: `dev`", "| web | `registry.example.com/shop/web:1.2.0@sha256:",
+        "commit `" + printed.get("commit") + "`",
+        "| http http://127.0.0.1:8080/healthz | ✅ PASSED | GET http://127.0.0.1:8080/healthz answered as expected 1 times in a row |");
     assertThat(run.stdout()).doesNotContain("::error");
   }
 
@@ -133,12 +147,12 @@ class FerryActionScriptTest {
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(ferryArgs()).containsSubsequence("--source-commit", "a".repeat(40));
+    assertThat(ferryArgs()).containsSubsequence("--source-commit=" + "a".repeat(40), "--", "web=registry.example.com/shop/web:1.4.2");
     List<String> metrics = Arrays.asList(Files.readString(dir.resolve("java-args.bin.metrics")).split("\0"));
     assertThat(metrics.subList(metrics.indexOf("-jar") + 2, metrics.size()))
-        .containsExactly("metrics", "-c", "ferry.yaml", "--env", "staging", "--json");
+        .containsExactly("metrics", "--config=ferry.yaml", "--env=staging", "--json");
     assertThat(runner.summary()).contains("#### Delivery in `staging` over 30 days",
-        "| 12 | 0.4 | 90m / 25h | 25% ❌ (target 5%) | 7m / 10m |");
+        "| 12 | 0.4 | 90m / 25h | 25% ❌ \\(target 5%\\) | 7m / 10m |");
   }
 
   @Test
@@ -154,14 +168,14 @@ class FerryActionScriptTest {
   void hostileInputsStayLiteralArguments() throws Exception {
     // given
     ferryAnswers(0, Map.of("environment", "dev", "commit", "c1"));
-    String image = "registry.example.com/shop/web:1.0;rm -rf / $(id) `id` \"q\" 'q'";
+    String image = "registry.example.com/shop/web:1.0;rm$(id)`id`\"q\"'q'";
     runner.input("command", "promote").input("services", "web=" + image).input("to", "dev")
         .input("args", "--message\nrelease $(whoami); echo pwned");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(ferryArgs()).containsSubsequence("web=" + image, "--to", "dev", "--message", "release $(whoami); echo pwned");
+    assertThat(ferryArgs()).containsSubsequence("--to=dev", "--message", "release $(whoami); echo pwned", "--", "web=" + image);
   }
 
   @Test
@@ -183,16 +197,16 @@ class FerryActionScriptTest {
   @Test
   void failedGatesAreAnnotatedAndSummarised() throws Exception {
     // given
-    ferryAnswers(1, Map.of("environment", "staging", "passed", false, "outcomes", List.of(
-        Map.of("gate", "prometheus error-rate", "status", "FAILED", "reason", "error rate 0.07 above 0.01, for 5m"))));
+    ferryAnswersSample("verify-failed");
     runner.input("command", "verify").input("env", "staging").input("services", "web\napi");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(ferryArgs()).containsExactly("verify", "-c", "ferry.yaml", "--env", "staging", "web", "api", "--json");
-    assertThat(run.stdout()).contains("::error title=gate prometheus error-rate failed::error rate 0.07 above 0.01, for 5m");
-    assertThat(runner.summary()).contains("**Gates:** failed", "| prometheus error-rate | ❌ FAILED |");
+    assertThat(ferryArgs()).containsExactly("verify", "--json", "--config=ferry.yaml", "--env=staging", "--", "web", "api");
+    assertThat(run.stdout()).contains("::error title=gate http http%3A//127.0.0.1%3A8080/healthz failed::still RUNNING after 1s:"
+        + " GET http://127.0.0.1:8080/healthz answered $.status = DOWN, expected UP");
+    assertThat(runner.summary()).contains("**Gates:** failed", "| http http://127.0.0.1:8080/healthz | ❌ FAILED |");
   }
 
   @Test
@@ -206,7 +220,7 @@ class FerryActionScriptTest {
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(ferryArgs()).containsExactly("scan", "--image", "registry.example.com/shop/web:1.4.2", "--json");
+    assertThat(ferryArgs()).containsExactly("scan", "--json", "--image", "registry.example.com/shop/web:1.4.2");
     assertThat(runner.summary()).contains("**blocked**: 1 blocking findings", "| CVE-2026-0001 | openssl | CRITICAL | 3.0.15 |");
     assertThat(run.stdout()).contains("::error title=ferry scan::1 blocking findings");
   }
@@ -223,7 +237,7 @@ class FerryActionScriptTest {
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 (verified) | web:1.4.2 (pending) |",
+    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 \\(verified\\) | web:1.4.2 \\(pending\\) |",
         "| prod | web | `web:1.4.1` | gate failed |");
   }
 
@@ -239,7 +253,7 @@ class FerryActionScriptTest {
     assertThat(new ObjectMapper().readTree(runner.outputs().get("result")).get("reason").asText())
         .isEqualTo("line one\nline two\nEOF\n");
     assertThat(runner.summary()).contains("| web | `web:1.4.1` | `web:1.4.2` | `c1` |");
-    assertThat(ferryArgs()).containsExactly("rollback", "-c", "ferry.yaml", "--env", "dev", "web", "--json");
+    assertThat(ferryArgs()).containsExactly("rollback", "--json", "--config=ferry.yaml", "--env=dev", "--", "web");
   }
 
   @Test
@@ -296,7 +310,8 @@ class FerryActionScriptTest {
       Runner.Result run = runner.run("run");
       // then
       assertThat(run.exitCode()).as(run.stdout() + run.stderr()).isZero();
-      assertThat(ferryArgs()).containsSubsequence("--to", "prod").endsWith("--approved-by", "alice", "--json");
+      assertThat(ferryArgs()).containsSubsequence("--to=prod", "--approved-by=alice", "--approval-source=github-environment",
+          "--github-environment=prod", "--", "web=registry.example.com/shop/web:1.4.2");
       assertThat(seen).containsExactly("/repos/shop/web/actions/runs/4242/approvals Bearer ghs_not-a-real-token");
       assertThat(run.stdout() + run.stderr() + runner.summary()).doesNotContain("ghs_not-a-real-token");
     } finally {
@@ -355,6 +370,97 @@ class FerryActionScriptTest {
     // then
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stdout()).contains("records the reviewer itself; remove --approved-by from args");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"promote:--approved-by=alice", "promote:@file=x",
+      "promote:$(id)=x", "promote:-x=y", "verify:--opt=x", "verify:@file", "verify:$(id)", "rollback:--approved-by=bob"})
+  void aServiceOutsideFerryYamlsGrammarIsRefusedBeforeFerryRuns(String commandAndService) throws Exception {
+    // given
+    String[] parts = commandAndService.split(":", 2);
+    runner.input("command", parts[0]).input("services", parts[1] + (parts[0].equals("promote") ? "" : ""))
+        .input("to", "dev").input("env", "dev");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(argsFile).doesNotExist();
+    assertThat(run.stdout()).contains("::error title=ferry action::input services:");
+  }
+
+  @Test
+  void anEnvironmentThatLooksLikeAnOptionStaysTheValueOfItsOption() throws Exception {
+    // given
+    ferryAnswersSample("error-input");
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.4.2")
+        .input("to", "--approved-by=alice").input("config", "@/etc/passwd");
+    // when
+    runner.run("run");
+    // then
+    assertThat(ferryArgs()).containsExactly("promote", "--json", "--config=@/etc/passwd", "--to=--approved-by=alice",
+        "--source=https://github.com/shop/web/actions/runs/4242", "--", "web=registry.example.com/shop/web:1.4.2");
+  }
+
+  @Test
+  void hostileTextInFerrysResultStaysInertInTheLogAndTheSummary() throws Exception {
+    // given: a gate whose server answered markup, a runner command and a terminal escape
+    String hostile = "</table><img src=x onerror=alert(1)> [click](http://evil.example) **bold**\n::error title=owned::x\r\n"
+        + "::add-mask::y \u001b]8;;http://evil\u0007";
+    Map<String, Object> printed = sample("verify-failed");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> outcome = new java.util.LinkedHashMap<>(((List<Map<String, Object>>) printed.get("outcomes")).get(0));
+    outcome.put("gate", "http </table>");
+    outcome.put("reason", hostile);
+    printed = new java.util.LinkedHashMap<>(printed);
+    printed.put("outcomes", List.of(outcome));
+    ferryAnswers(1, printed);
+    runner.input("command", "verify").input("env", "dev");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    String summary = runner.summary();
+    assertThat(summary).doesNotContain("<img", "</table>", "[click](", "**bold**", "\u001b", "\u0007")
+        .contains("&lt;img src=x onerror=alert\\(1\\)&gt;", "\\[click\\]\\(http://evil.example\\)");
+    assertThat(run.stdout()).doesNotContain("\u001b", "\u0007");
+    assertThat(run.stdout().lines()).noneMatch(l -> l.startsWith("::error title=owned") || l.startsWith("::add-mask"));
+    assertThat(run.stdout()).contains("::error title=gate http </table> failed::</table><img src=x onerror=alert(1)>");
+  }
+
+  @Test
+  void promoteVerifyThatFailedShowsTheGatesAndTheRollbackFromTheCliSample() throws Exception {
+    // given
+    ferryAnswersSample("promote-verify-failed");
+    runner.input("command", "promote").input("services", "web=registry.example.com/shop/web:1.2.0").input("to", "dev")
+        .input("args", "--verify");
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(runner.summary()).contains("**Gates:** failed", "| http http://127.0.0.1:8080/healthz | ❌ FAILED |",
+        "**Rolled back**", "| web | `registry.example.com/shop/web:1.1.0@sha256:");
+    assertThat(run.stdout()).contains("::error title=gate http http%3A//127.0.0.1%3A8080/healthz failed::");
+  }
+
+  @Test
+  void releaseLiftsABlockWithTheServiceAndImageAfterTheOptions() throws Exception {
+    // given
+    ferryAnswersSample("release");
+    String image = (String) sample("release").get("image");
+    runner.input("command", "release").input("env", "dev").input("services", "web=" + image);
+    // when
+    Runner.Result run = runner.run("run");
+    // then
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(ferryArgs()).containsExactly("release", "--json", "--config=ferry.yaml", "--env=dev", "--", "web", image);
+    assertThat(runner.summary()).contains("### Ferry release: `dev`", "Released web `" + image + "`");
+  }
+
+  @Test
+  void theServiceNameGrammarIsACopyOfTheClis() throws Exception {
+    String grammar = new ObjectMapper().readTree(Runner.ACTION_DIR.resolve("../../docs/json/contract.json").toFile())
+        .get("serviceName").asText();
+    assertThat(Files.readString(Runner.ACTION_DIR.resolve("ferry-action.js")))
+        .contains("const SERVICE_NAME = /^" + grammar + "$/;");
   }
 
   @Test

@@ -163,8 +163,9 @@ final class ConfigBuilder {
         gates,
         duration(text(value, "gateTimeout"), EnvironmentConfig.DEFAULT_GATE_TIMEOUT),
         rollbackWhen(NodeReader.value(value, "rollback")),
-        "required".equals(text(value, "approval")),
+        approvalRequired(NodeReader.value(value, "approval")),
         approvers,
+        NodeReader.items(NodeReader.value(NodeReader.value(value, "approval"), "via")).stream().map(NodeReader::text).toList(),
         "pull-request".equals(text(value, "mode")) ? PromotionMode.PULL_REQUEST : PromotionMode.DIRECT,
         reader.at(key),
         NodeReader.items(NodeReader.value(value, "operators")).stream().map(NodeReader::text).toList(),
@@ -176,6 +177,11 @@ final class ConfigBuilder {
   private static RollbackMode rollbackWhen(Node rollback) {
     boolean auto = rollback instanceof MappingNode ? "true".equals(text(rollback, "auto")) : "auto".equals(text(rollback));
     return auto ? RollbackMode.AUTO : RollbackMode.MANUAL;
+  }
+
+  /** {@code approval: required}, or {@code approval: {required: true}}. */
+  private static boolean approvalRequired(Node approval) {
+    return approval instanceof MappingNode ? "true".equals(text(approval, "required")) : "required".equals(text(approval));
   }
 
   private static MetricsConfig metrics(Node node) {

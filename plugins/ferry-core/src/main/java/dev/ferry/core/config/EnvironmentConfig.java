@@ -28,34 +28,40 @@ import java.util.Optional;
  * @param gateTimeout how long the gates may take; 10 minutes by default
  * @param rollback what to do when a gate fails
  * @param approvalRequired a person must approve ({@code approval: required})
- * @param approvers who may approve; empty means anyone the CI system allows
- * @param operators who may promote, roll back and release through {@code ferry serve}; empty means
- *     anyone the dashboard lets act (the CLI and CI front ends rely on their own permissions)
+ * @param approvers who may approve (required with {@code approval: required})
+ * @param approvalVia the approval sources accepted ({@code approval: {via: [...]}}); empty: any
  * @param mode push directly or open a pull request
  * @param location where the entry starts in {@code ferry.yaml}
+ * @param operators who may promote, roll back and release through {@code ferry serve}; empty means
+ *     anyone the dashboard lets act (the CLI and CI front ends rely on their own permissions)
  * @param rollbackMode how a rollback is written ({@code rollback: {mode: ...}}): pushed to the branch
  *     (direct, the default) or as a pull request with auto-merge, its block recorded once it lands
  */
 public record EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
     Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
-    boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location,
-    List<String> operators, PromotionMode rollbackMode) {
+    boolean approvalRequired, List<String> approvers, List<String> approvalVia, PromotionMode mode,
+    SourceLocation location, List<String> operators, PromotionMode rollbackMode) {
 
   public static final Duration DEFAULT_GATE_TIMEOUT = Duration.ofMinutes(10);
+
+  /** How an approval can be given ({@code approval.via}); recorded as the Ferry-Approval-Source trailer. */
+  public static final List<String> APPROVAL_SOURCES = List.of("jenkins-input", "github-environment",
+      "pull-request-review", "cli", "ferry-serve");
 
   public EnvironmentConfig {
     targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
     gates = List.copyOf(gates);
     approvers = List.copyOf(approvers);
+    approvalVia = List.copyOf(approvalVia);
     operators = List.copyOf(operators);
   }
 
-  /** An environment without {@code operators:}. */
+  /** An environment without {@code approval.via}, {@code operators:} or a rollback mode. */
   public EnvironmentConfig(String name, String repo, Map<String, TargetConfig> targets, boolean render,
       Optional<String> after, Duration soak, List<GateConfig> gates, Duration gateTimeout, RollbackMode rollback,
       boolean approvalRequired, List<String> approvers, PromotionMode mode, SourceLocation location) {
-    this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, mode,
-        location, List.of(), PromotionMode.DIRECT);
+    this(name, repo, targets, render, after, soak, gates, gateTimeout, rollback, approvalRequired, approvers, List.of(),
+        mode, location, List.of(), PromotionMode.DIRECT);
   }
 
   /** Whether {@code user} may act on this environment through the dashboard. */

@@ -41,6 +41,7 @@ final class Validator {
   static final List<String> SERVICE_KEYS = List.of("image");
   static final List<String> ENVIRONMENT_KEYS = List.of("repo", "targets", "render", "after", "soak", "gates",
       "gateTimeout", "rollback", "approval", "approvers", "mode", "operators");
+  static final List<String> APPROVAL_KEYS = List.of("required", "via");
   static final Map<String, List<String>> TARGET_KEYS = targetKeys();
   static final List<String> GATE_KINDS = GateCatalogue.kinds();
   static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
@@ -57,7 +58,6 @@ final class Validator {
       "webhook", List.of("urlEnv", "secretEnv"),
       "grafana", List.of("url", "tokenEnv", "dashboardUid"));
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?"
       + "|\\[[0-9a-fA-F:]+\\](:[0-9]{1,5})?");
@@ -377,9 +377,8 @@ final class Validator {
   }
 
   private void checkName(Node keyNode, String name, String what) {
-    if (!NAME.matcher(name).matches()) {
-      problem(keyNode, what + " name '" + name + "' may only hold letters, digits, '.', '_' and '-',"
-          + " starting with a letter or digit");
+    if (!Names.valid(name)) {
+      problem(keyNode, what + " name '" + name + "' " + Names.RULE);
     }
   }
 
@@ -460,7 +459,7 @@ final class Validator {
     } else {
       oneOf(keys, "rollback", where, List.of("manual", "auto"));
     }
-    oneOf(keys, "approval", where, List.of("required", "none"));
+    boolean approvalRequired = approval(keys, where);
     oneOf(keys, "mode", where, List.of("direct", "pull-request"));
     Node approvers = keys.get("approvers");
     if (approvers != null) {
@@ -472,10 +471,14 @@ final class Validator {
             problem(item, "'approvers' in " + where + " must be a list of names, not hold " + kindOf(item));
           }
         }
-        if (!"required".equals(text(keys.get("approval")))) {
+        if (!approvalRequired) {
           problem(approvers, "'approvers' in " + where + " needs 'approval: required'");
         }
       }
+    } else if (approvalRequired) {
+      // without names, whoever can start the CI job (or click its button) approves
+      problem(keys.get("approval"), "'approval: required' in " + where + " needs 'approvers': the names"
+          + " who may approve (e.g. approvers: [alice, release-managers])");
     }
     names(keys.get("operators"), "operators", where);
   }
@@ -493,6 +496,42 @@ final class Validator {
         problem(item, "'" + key + "' in " + where + " must be a list of names, not hold " + kindOf(item));
       }
     }
+  }
+
+  /**
+   * {@code approval: required | none}, or {@code approval: {required: true, via: [SOURCE...]}};
+   * returns whether approval is required.
+   */
+  private boolean approval(Map<String, Node> keys, String where) {
+    Node node = keys.get("approval");
+    if (node == null) {
+      return false;
+    }
+    if (!(node instanceof MappingNode)) {
+      oneOf(keys, "approval", where, List.of("required", "none"));
+      return "required".equals(text(node));
+    }
+    Map<String, Node> approval = mapping(node, "'approval' in " + where, APPROVAL_KEYS);
+    if (approval == null) {
+      return false;
+    }
+    bool(approval, "required", "'approval' in " + where);
+    Node via = approval.get("via");
+    if (via != null) {
+      if (!(via instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
+        problem(via, "'via' in 'approval' of " + where + " must be a list of approval sources ("
+            + String.join(", ", EnvironmentConfig.APPROVAL_SOURCES) + "), not "
+            + (via instanceof SequenceNode ? "an empty list" : kindOf(via)));
+      } else {
+        for (Node item : seq.getValue()) {
+          if (!EnvironmentConfig.APPROVAL_SOURCES.contains(text(item))) {
+            problem(item, "'via' in 'approval' of " + where + " names '" + text(item) + "', which is not an"
+                + " approval source (" + String.join(", ", EnvironmentConfig.APPROVAL_SOURCES) + ")");
+          }
+        }
+      }
+    }
+    return "true".equals(text(approval.get("required")));
   }
 
   private void targets(String env, Node node, Set<String> services) {

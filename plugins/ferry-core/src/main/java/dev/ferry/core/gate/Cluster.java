@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +17,11 @@ import java.util.Map;
  */
 final class Cluster implements AutoCloseable {
 
+  /** Set to 1, kubeconfigs whose users run a program ({@code exec:}) are refused: ferry.yaml is code. */
+  public static final String FORBID_EXEC_ENV = "FERRY_FORBID_EXEC_PLUGINS";
+
   private final String kubeconfig;
+  private boolean forbidExec;
   private final String context;
   private KubernetesClient client;
   private final boolean owned;
@@ -47,7 +52,9 @@ final class Cluster implements AutoCloseable {
     } else if (file.startsWith("~/")) {
       file = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), file.substring(2)).toString();
     }
-    return new Cluster(file, context, null, true);
+    Cluster cluster = new Cluster(file, context, null, true);
+    cluster.forbidExec = "1".equals(env.get(FORBID_EXEC_ENV));
+    return cluster;
   }
 
   /** A cluster reached through a client that the caller owns (tests: the mock server's client). */
@@ -67,6 +74,9 @@ final class Cluster implements AutoCloseable {
         throw new GateAnswer(GateResult.failed("cannot read kubeconfig " + path
             + ": set 'kubeconfig' on the gate or KUBECONFIG"));
       }
+      if (forbidExec) {
+        refuseExecPlugins(path);
+      }
       try {
         Config config = Config.fromKubeconfig(context, path.toFile());
         client = new KubernetesClientBuilder().withConfig(config).build();
@@ -76,6 +86,22 @@ final class Cluster implements AutoCloseable {
       }
     }
     return client;
+  }
+
+  /** Before fabric8 reads the file: reading it runs the exec plugins. */
+  private static void refuseExecPlugins(Path path) {
+    io.fabric8.kubernetes.api.model.Config parsed;
+    try {
+      parsed = io.fabric8.kubernetes.client.internal.KubeConfigUtils.parseConfig(path.toFile());
+    } catch (RuntimeException e) {
+      throw new GateAnswer(GateResult.failed("cannot read kubeconfig " + path + ": " + e.getMessage()));
+    }
+    for (var user : parsed.getUsers() == null ? List.<io.fabric8.kubernetes.api.model.NamedAuthInfo>of() : parsed.getUsers()) {
+      if (user.getUser() != null && (user.getUser().getExec() != null || user.getUser().getAuthProvider() != null)) {
+        throw new GateAnswer(GateResult.failed("kubeconfig " + path + " runs a program for user '" + user.getName()
+            + "' (exec or auth-provider), and " + FORBID_EXEC_ENV + "=1 forbids that; use a token or certificate user"));
+      }
+    }
   }
 
   /** Where the API is, for messages: the kubeconfig and context, never credentials. */

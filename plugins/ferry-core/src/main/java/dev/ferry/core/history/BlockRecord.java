@@ -36,10 +36,10 @@ public record BlockRecord(
     return released == null;
   }
 
-  /** Whether this block is about that image, compared by digest when both carry one. */
+  /** Whether this block holds against that image there ({@link BlockMatch}). */
   public boolean matches(String environment, String service, String image) {
     return this.environment.equals(environment) && this.service.equals(service)
-        && ImageRef.parse(this.image).sameVersion(ImageRef.parse(image));
+        && BlockMatch.holds(ImageRef.parse(this.image), ImageRef.parse(image));
   }
 
   BlockRecord released(Release release) {

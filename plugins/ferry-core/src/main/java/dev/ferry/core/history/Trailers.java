@@ -13,7 +13,7 @@ public final class Trailers {
   public static final String SOURCE_TIME = "Ferry-Source-Time";
   public static final String PROMOTED_BY = "Ferry-Promoted-By";
   public static final String APPROVED_BY = "Ferry-Approved-By";
-  /** Through what the approval was given: {@code pull-request-review} (an approving review read from the forge's API), {@code ferry-serve}, {@code jenkins-input}, {@code github-environment}, {@code cli}. */
+  /** How the approval was given: jenkins-input, github-environment, pull-request-review, cli, ferry-serve. */
   public static final String APPROVAL_SOURCE = "Ferry-Approval-Source";
 
   private Trailers() {

@@ -44,7 +44,7 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
   public static final String USER_ENV = "FERRY_REGISTRY_USER";
   /** The environment variable holding the registry password or token. */
   public static final String PASSWORD_ENV = "FERRY_REGISTRY_PASSWORD";
-  /** Comma-separated {@code host[:port]} list the environment credentials are for (else: any host). */
+  /** Comma-separated {@code host[:port]} list the environment credentials are for; required with them. */
   public static final String HOST_ENV = "FERRY_REGISTRY_HOST";
   /** Comma-separated {@code host[:port]} list reached over plain HTTP. */
   public static final String INSECURE_ENV = "FERRY_INSECURE_REGISTRIES";
@@ -101,8 +101,13 @@ public record RegistryAccess(Map<String, Host> hosts, Credentials fallback) {
     Credentials fromEnv = user != null && !user.isEmpty() && password != null
         ? new Credentials(user, password) : null;
     String only = env.getOrDefault(HOST_ENV, "").trim();
-    if (fromEnv == null || only.isEmpty()) {
-      return new RegistryAccess(hosts, fromEnv);
+    if (fromEnv != null && only.isEmpty()) {
+      // credentials for any host would go to whatever registry an image names
+      throw new dev.ferry.core.InputException(USER_ENV + " and " + PASSWORD_ENV + " are set without " + HOST_ENV
+          + ": name the registry host(s) they are for, e.g. " + HOST_ENV + "=registry.example.com");
+    }
+    if (fromEnv == null) {
+      return new RegistryAccess(hosts, null);
     }
     for (String h : only.split(",")) {
       String host = normalise(h.trim());

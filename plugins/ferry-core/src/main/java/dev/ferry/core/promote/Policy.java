@@ -21,6 +21,11 @@ final class Policy {
 
   private final Clock clock;
 
+  /** How the request's approval was given; a name typed on the command line is {@code cli}. */
+  static String approvalSource(PromotionRequest request) {
+    return request.approvalSource() == null || request.approvalSource().isBlank() ? "cli" : request.approvalSource();
+  }
+
   Policy(Clock clock) {
     this.clock = clock;
   }
@@ -29,16 +34,16 @@ final class Policy {
    * @param historyOf the history of an environment's repository, by environment name
    * @return the reasons to refuse, empty when the promotion may go ahead
    */
-  List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy,
+  List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy, String approvalSource,
       Function<String, History> historyOf) {
-    return check(env, images, approvedBy, historyOf, false);
+    return check(env, images, approvedBy, approvalSource, historyOf, false);
   }
 
   /**
    * @param reviewIsApproval the promotion goes as a pull request whose approving review is the
    *     approval (read from the forge before the merge), so no approver is needed up front
    */
-  List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy,
+  List<String> check(EnvironmentConfig env, Map<String, ImageRef> images, String approvedBy, String approvalSource,
       Function<String, History> historyOf, boolean reviewIsApproval) {
     List<String> refusals = new ArrayList<>();
     if (env.approvalRequired() && !(reviewIsApproval && (approvedBy == null || approvedBy.isBlank()))) {
@@ -48,6 +53,9 @@ final class Policy {
       } else if (!env.approvers().isEmpty() && !env.approvers().contains(approvedBy)) {
         refusals.add("'" + approvedBy + "' may not approve promotions to '" + env.name()
             + "' (approvers: " + String.join(", ", env.approvers()) + ")");
+      } else if (!env.approvalVia().isEmpty() && !env.approvalVia().contains(approvalSource)) {
+        refusals.add("'" + env.name() + "' takes approvals given via " + String.join(", ", env.approvalVia())
+            + ", not via " + approvalSource + " (approval.via in ferry.yaml)");
       }
     }
     History here = historyOf.apply(env.name());

@@ -101,8 +101,8 @@ public final class Promoter implements AutoCloseable {
       files.add(new Plan.FileChangePlan(e.getKey(), e.getValue().stream().map(TargetFile::service).toList(),
           changed, before, after, LineDiff.unified("a/" + e.getKey(), "b/" + e.getKey(), before, after, 3)));
     }
-    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(), this::historyOf,
-        reviewIsApproval(env, request));
+    List<String> refusals = new Policy(context.clock()).check(env, images, request.approvedBy(),
+        Policy.approvalSource(request), this::historyOf, reviewIsApproval(env, request));
     List<String> unproven = new EditProof(listener).check(repo, head, env, targets, files, images);
     if (!unproven.isEmpty()) {
       refusals = new ArrayList<>(refusals);
@@ -447,9 +447,7 @@ public final class Promoter implements AutoCloseable {
     t.add(new Trailer(Trailers.PROMOTED_BY, request.promotedBy() != null ? request.promotedBy() : context.user()));
     if (request.approvedBy() != null && !request.approvedBy().isBlank()) {
       t.add(new Trailer(Trailers.APPROVED_BY, request.approvedBy()));
-      if (request.approvalSource() != null && !request.approvalSource().isBlank()) {
-        t.add(new Trailer(Trailers.APPROVAL_SOURCE, request.approvalSource()));
-      }
+      t.add(new Trailer(Trailers.APPROVAL_SOURCE, Policy.approvalSource(request)));
     }
     return t;
   }

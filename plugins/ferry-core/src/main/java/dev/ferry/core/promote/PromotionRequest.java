@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * PromotionRequest.to("staging").image("web", ImageRef.parse("registry.example.com/shop/web:1.4.2"))
- *     .approvedBy("alice").source(System.getenv("BUILD_URL"));
+ *     .approvedBy("alice").approvalSource("jenkins-input").source(System.getenv("BUILD_URL"));
  * }</pre>
  */
 public record PromotionRequest(
@@ -49,50 +49,44 @@ public record PromotionRequest(
   }
 
   public PromotionRequest sourceCommit(SourceCommit value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source,
-        promotedBy, value, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, value, approvalSource);
   }
 
   public PromotionRequest image(String service, ImageRef image) {
     Map<String, ImageRef> all = new LinkedHashMap<>(images);
     all.put(service, image);
-    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, all, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest resolveDigests(boolean value) {
-    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, images, value, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest pullRequest(boolean value) {
-    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, value, message, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest message(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, value, approvedBy, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest approvedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, value, source, promotedBy, sourceCommit, approvalSource);
   }
 
   public PromotionRequest source(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy,
-        sourceCommit, approvalSource);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, value, promotedBy, sourceCommit, approvalSource);
+  }
+
+  /**
+   * How the approval was given ({@code jenkins-input}, {@code github-environment}, ...): recorded as
+   * {@code Ferry-Approval-Source} and checked against the environment's {@code approval.via}.
+   */
+  public PromotionRequest approvalSource(String value) {
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy, sourceCommit, value);
   }
 
   public PromotionRequest promotedBy(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value,
-        sourceCommit, approvalSource);
-  }
-
-  /** Through what the approval was given ({@code Ferry-Approval-Source}), e.g. {@code ferry-serve}. */
-  public PromotionRequest approvalSource(String value) {
-    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, promotedBy,
-        sourceCommit, value);
+    return new PromotionRequest(environment, images, resolveDigests, pullRequest, message, approvedBy, source, value, sourceCommit, approvalSource);
   }
 }

@@ -49,10 +49,14 @@ class RegistryAccessTest {
   }
 
   @Test
-  void environmentCredentialsApplyToHostsTheDockerConfigDoesNotName() throws Exception {
+  void environmentCredentialsWithoutTheirHostAreRefusedNotSentToAnyRegistry() throws Exception {
     dockerConfig("{\"auths\":{\"registry.example.com\":{\"auth\":\"" + b64("robot:x") + "\"}}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RegistryAccess.fromEnvironment(env(
+        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "pw")))
+        .isInstanceOf(dev.ferry.core.InputException.class)
+        .hasMessageContaining("without FERRY_REGISTRY_HOST").hasMessageNotContaining("pw");
     RegistryAccess access = RegistryAccess.fromEnvironment(env(
-        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "pw"));
+        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "pw", "FERRY_REGISTRY_HOST", "other.example.com"));
     assertThat(access.credentials("registry.example.com").orElseThrow().user()).isEqualTo("robot");
     assertThat(access.credentials("other.example.com").orElseThrow().user()).isEqualTo("ci");
   }
@@ -116,7 +120,7 @@ class RegistryAccessTest {
   @Test
   void secretsNeverAppearInToString() {
     RegistryAccess access = RegistryAccess.fromEnvironment(env(
-        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "hunter2"))
+        "FERRY_REGISTRY_USER", "ci", "FERRY_REGISTRY_PASSWORD", "hunter2", "FERRY_REGISTRY_HOST", "q.example.com"))
         .withHost("r.example.com", false, "u", "topsecret");
     assertThat(access.toString()).doesNotContain("hunter2").doesNotContain("topsecret");
     assertThat(access.credentials("r.example.com").orElseThrow().toString()).doesNotContain("topsecret");

@@ -152,7 +152,7 @@ class RegistryClientTest {
   void takesCredentialsFromTheEnvironment() {
     RegistryAccess access = RegistryAccess.fromEnvironment(java.util.Map.of(
         "HOME", dir.resolve("nohome").toString(),
-        RegistryAccess.USER_ENV, "ci", RegistryAccess.PASSWORD_ENV, "s3cret-pass"));
+        RegistryAccess.USER_ENV, "ci", RegistryAccess.PASSWORD_ENV, "s3cret-pass", RegistryAccess.HOST_ENV, locked.host()));
     assertThat(client(access).resolveDigest(ImageRef.parse(locked.host() + "/shop/api:2.0"))).startsWith("sha256:");
   }
 
