@@ -202,11 +202,18 @@ class GitHubPullRequestsTest {
       p.repoOf("prod").fetch();
       String merge = s.git("rev-parse", "main").trim();
       assertThat(s.git("rev-parse", "main^2").trim()).isEqualTo(r.commit());
+      // the state index reads every commit since its base: the promotion where its trailers are,
+      // on the merged side; its parent is the head the rollback returns to
       PromotionRecord record = freshHistory(p).lastChange("prod", "web").orElseThrow();
       assertThat(record.id()).isEqualTo(r.promotionId());
-      assertThat(record.commit()).isEqualTo(merge);
+      assertThat(record.commit()).isEqualTo(r.commit());
       assertThat(record.parent()).isEqualTo(before);
       assertThat(record.images()).containsEntry("web", ForgeScenario.WEB + ":1.4.2@" + ForgeScenario.D1);
+      // the first-parent log (ferry history) reads it at the merge, where it landed on the branch
+      PromotionRecord logged = p.historyLog("prod", 100).lastChange("prod", "web").orElseThrow();
+      assertThat(logged.id()).isEqualTo(r.promotionId());
+      assertThat(logged.commit()).isEqualTo(merge);
+      assertThat(logged.parent()).isEqualTo(before);
     }
   }
 
