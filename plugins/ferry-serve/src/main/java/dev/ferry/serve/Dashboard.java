@@ -13,6 +13,8 @@ import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.promote.Plan;
 import dev.ferry.core.promote.PromotionRequest;
 import dev.ferry.core.promote.PromotionResult;
+import dev.ferry.core.metrics.DeliveryRecords;
+import dev.ferry.core.metrics.Exposition;
 import dev.ferry.core.promote.Promoter;
 import dev.ferry.core.promote.RollbackResult;
 import dev.ferry.core.promote.Status;
@@ -129,6 +131,7 @@ public final class Dashboard implements AutoCloseable {
         .post("/release", Routes.Guard.ACT, this::release)
         .get("/jobs/{job}", Routes.Guard.VIEW, this::job)
         .get("/jobs/{job}/events", Routes.Guard.VIEW, this::jobEvents)
+        .get("/metrics", Routes.Guard.VIEW, this::metrics)
         .post("/hooks/git", Routes.Guard.PUBLIC, this::webhook)
         .get("/static/{file}", Routes.Guard.PUBLIC, this::asset);
   }
@@ -507,6 +510,36 @@ public final class Dashboard implements AutoCloseable {
           + " (X-Hub-Signature-256, X-Gitea-Signature or X-Gitlab-Token)");
       case BAD_SIGNATURE -> throw new Request.BadRequest(401, "the webhook's signature or token does not match the secret");
     }
+  }
+
+  /** The delivery metrics as read at {@code at}; a scrape within the refresh interval gets the same. */
+  private record Exposed(io.prometheus.metrics.model.snapshots.MetricSnapshots snapshots, Instant at) {
+  }
+
+  private volatile Exposed exposed;
+
+  /**
+   * {@code GET /metrics}: the DORA keys and Ferry's counters in the Prometheus text format, or
+   * OpenMetrics when the scraper asks for it (docs/metrics.md). Read from git on the git thread, at
+   * most once per refresh interval however often Prometheus scrapes.
+   */
+  private void metrics(Request r) throws IOException {
+    Exposed e = exposed;
+    if (e == null || !e.at().plus(options.refresh()).isAfter(clock.instant())) {
+      e = onGit(() -> {
+        try (Promoter p = promoters.open(FerryListener.NONE)) {
+          DeliveryRecords records = DeliveryRecords.read(p, List.of(), null);
+          Instant at = clock.instant();
+          return new Exposed(records.snapshots(records.report(config.metrics().since(), at,
+              config.metrics().targets()), at), at);
+        }
+      });
+      exposed = e;
+    }
+    String accept = r.header("Accept");
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    Exposition.write(body, e.snapshots(), accept);
+    r.send(200, Exposition.contentType(accept), body.toByteArray());
   }
 
   private void asset(Request r) throws IOException {
