@@ -10,6 +10,7 @@ import dev.ferry.core.config.KustomizeTarget;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.image.ImageRef;
 import dev.ferry.core.render.RenderProof;
+import dev.ferry.core.render.RenderSources;
 import dev.ferry.core.render.RenderUnit;
 import dev.ferry.core.render.Renderer;
 import java.io.IOException;
@@ -74,6 +75,9 @@ final class EditProof {
         TargetFile first = group.get(0);
         String edited = String.join(", ", group.stream().map(EditProof::describe).toList());
         String renderedBefore;
+        // the repository's content is input: nothing remote, nothing outside the exported tree, before any render
+        RenderSources.check(before, RenderUnit.forTarget(first.config(), before, first.service(), env.name()).get());
+        RenderSources.check(after, RenderUnit.forTarget(first.config(), after, first.service(), env.name()).get());
         try {
           renderedBefore = renderer.render(RenderUnit.forTarget(first.config(), before, first.service(), env.name()).get());
         } catch (FerryException e) {

@@ -318,7 +318,10 @@ public final class Promoter implements AutoCloseable {
    */
   public History historyOf(String environment) {
     EnvironmentConfig env = config.environment(environment);
-    return histories.computeIfAbsent(env.repo(), r -> stateOf(env).history());
+    // with git.trust, only records in commits a trusted key signed count; the state index does not
+    // check signatures yet, so the commits themselves are read, each signature checked
+    return histories.computeIfAbsent(env.repo(), r -> config.trust() != null
+        ? historyLog(environment, context.historyDepth()) : stateOf(env).history());
   }
 
   /**

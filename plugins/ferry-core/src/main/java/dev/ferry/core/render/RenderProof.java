@@ -177,13 +177,18 @@ public final class RenderProof {
 
   /**
    * Whether a rendered reference runs the promoted one: same repository, and the same digest when
-   * the promotion pins one (a render may drop the tag beside it), else the same tag and no digest.
+   * the promotion pins one (a render may drop the tag beside it, or a chart that renders no digest
+   * at all the digest: then the same tag), else the same tag and no digest.
    */
   static boolean runs(ImageRef rendered, ImageRef promoted) {
     if (!rendered.sameRepository(promoted)) {
       return false;
     }
     if (promoted.digest() != null) {
+      if (rendered.digest() == null) {
+        // a chart whose template renders repository:tag only: it runs the promoted tag, unpinned
+        return promoted.tag() != null && Objects.equals(rendered.tag(), promoted.tag());
+      }
       return promoted.digest().equals(rendered.digest())
           && (rendered.tag() == null || Objects.equals(rendered.tag(), promoted.tag()));
     }
