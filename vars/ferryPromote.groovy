@@ -41,9 +41,14 @@ def call(Map config = [:]) {
   }
   if (config.wait) {
     // wait: true waits ferry's default (60m); wait: '2h' that long
-    args.add('--wait')
-    if (!(config.wait instanceof Boolean)) {
-      args.add(String.valueOf(config.wait))
+    if (config.wait instanceof Boolean) {
+      args.add('--wait')
+    } else {
+      String wait = String.valueOf(config.wait)
+      if (!(wait ==~ /[0-9][0-9a-z]*/)) {
+        error("ferryPromote: 'wait' is true or a duration like 30m or 2h")
+      }
+      args.add("--wait=${wait}".toString())
     }
   }
   if (config.noResolve) {

@@ -48,8 +48,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     // when
     Map result = runStep('ferryPromote', [services: [web: WEB], to: 'prod', wait: '2h', verify: true])
     // then
-    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--verify', '--wait', '2h',
-                                 '--source', BUILD_URL, '--json']
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=prod', '--verify', '--wait=2h',
+                                 "--source=${BUILD_URL}", '--', "web=${WEB}"]
     assert binding.getVariable('currentBuild').description == 'prod: pull request https://github.com/acme/env/pull/12'
     assert result.merged.approvedBy == 'alice'
   }
@@ -61,8 +61,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     // when
     runStep('ferryPromote', [services: [web: WEB], to: 'prod', wait: true])
     // then
-    assert argsOf('promote') == ['promote', '-c', 'ferry.yaml', "web=${WEB}", '--to', 'prod', '--wait',
-                                 '--source', BUILD_URL, '--json']
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=prod', '--wait',
+                                 "--source=${BUILD_URL}", '--', "web=${WEB}"]
     assert binding.getVariable('currentBuild').description == null
   }
 

@@ -106,7 +106,7 @@ class FerryActionScriptTest {
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(ferryArgs()).containsSubsequence("--to", "prod", "--wait", "2h", "--source");
+    assertThat(ferryArgs()).containsSubsequence("--to=prod", "--wait=2h", "--source=https://github.com/shop/web/actions/runs/4242");
     assertThat(runner.outputs()).containsEntry("pull-request-url", "https://github.com/acme/env/pull/12");
     assertThat(runner.summary()).contains("Pull request: [#12](https://github.com/acme/env/pull/12), merged by `alice`,"
         + " approved by `alice`");
@@ -123,7 +123,7 @@ class FerryActionScriptTest {
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(ferryArgs()).containsSubsequence("--to", "prod", "--wait", "--source");
+    assertThat(ferryArgs()).containsSubsequence("--to=prod", "--wait", "--source=https://github.com/shop/web/actions/runs/4242");
     assertThat(runner.outputs()).containsEntry("pull-request-url", "");
     assertThat(runner.summary()).doesNotContain("javascript:");
 
