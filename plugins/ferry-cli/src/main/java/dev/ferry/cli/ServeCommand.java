@@ -105,11 +105,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Prints the URL and serves until the process is interrupted. */
   static int serve(Console console, Dashboard dashboard) throws InterruptedException {
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ferry-serve-stop"));
+    // the JVM's shutdown (SIGTERM, Ctrl-C) stops the server in its hook; this thread never returns
+    // to call System.exit, which blocks for ever while the shutdown hooks run
+    Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "ferry-serve-stop"));
     console.result(java.util.Map.of("url", dashboard.url()), "Serving " + dashboard.url() + " (Ctrl-C stops)");
     console.out().flush();
-    stop.await();
+    new CountDownLatch(1).await();
     return 0;
   }
 }

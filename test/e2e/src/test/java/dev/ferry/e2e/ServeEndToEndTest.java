@@ -90,7 +90,11 @@ class ServeEndToEndTest {
         browser.quit();
       }
       serve.destroy();
-      serve.waitFor();
+      boolean stopped = serve.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (!stopped) {
+        serve.destroyForcibly().waitFor();
+      }
+      assertThat(stopped).as("ferry serve stops on SIGTERM").isTrue();
     }
   }
 
