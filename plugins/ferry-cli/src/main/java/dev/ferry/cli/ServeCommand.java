@@ -105,9 +105,20 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** Prints the URL and serves until the process is interrupted. */
   static int serve(Console console, Dashboard dashboard) throws InterruptedException {
-    // the JVM's shutdown (SIGTERM, Ctrl-C) stops the server in its hook; this thread never returns
-    // to call System.exit, which blocks for ever while the shutdown hooks run
-    Runtime.getRuntime().addShutdownHook(new Thread(dashboard::close, "ferry-serve-stop"));
+    // the JVM's shutdown (SIGTERM, Ctrl-C) stops the server in its hook, which then halts: other
+    // hooks (JGit's among them) may wait on work a stopped server no longer needs. This thread never
+    // returns to call System.exit, which blocks for ever while the shutdown hooks run.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Thread closing = new Thread(dashboard::close, "ferry-serve-close");
+      closing.setDaemon(true);
+      closing.start();
+      try {
+        closing.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(0);
+    }, "ferry-serve-stop"));
     console.result(java.util.Map.of("url", dashboard.url()), "Serving " + dashboard.url() + " (Ctrl-C stops)");
     console.out().flush();
     new CountDownLatch(1).await();
