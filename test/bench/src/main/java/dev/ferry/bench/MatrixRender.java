@@ -81,7 +81,7 @@ final class MatrixRender implements Scenario {
         yaml.append("    after: env-").append(e - 1).append('\n');
       }
       if (e == envs - 1) {
-        yaml.append("    approval: required\n");
+        yaml.append("    approval: required\n    approvers: [alice]\n");
       }
     }
     FerryConfig config = ConfigLoader.parse("ferry.yaml", yaml.toString(), Path.of("."));
