@@ -2,8 +2,9 @@ package dev.ferry.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,13 @@ import java.util.Map;
  * <pre>{@code new DeploymentGate(Cluster.fromKubeconfig(null, null, System.getenv()), "shop", "web", null, NotFound.NONE)}</pre>
  */
 final class DeploymentGate implements Gate {
+
+  /**
+   * Deployments read as documents, not fabric8's typed model: the gate reads a few fields, and
+   * binding the typed model (a few hundred classes) costs a fresh process seconds on its first call.
+   */
+  static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder()
+      .withGroup("apps").withVersion("v1").withKind("Deployment").withPlural("deployments").withNamespaced(true).build();
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -78,9 +86,9 @@ final class DeploymentGate implements Gate {
   @Override
   public GateResult check(GateContext context) {
     String what = "Deployment " + namespace + "/" + deployment;
-    Deployment resource;
+    GenericKubernetesResource resource;
     try {
-      resource = cluster.client().apps().deployments().inNamespace(namespace).withName(deployment).get();
+      resource = cluster.client().genericKubernetesResources(DEPLOYMENTS).inNamespace(namespace).withName(deployment).get();
     } catch (KubernetesClientException e) {
       return Cluster.answer(e, what);
     } catch (GateAnswer answer) {

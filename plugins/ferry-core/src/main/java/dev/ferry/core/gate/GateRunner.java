@@ -35,6 +35,13 @@ public final class GateRunner {
   /** How long the check made at the deadline itself may take. */
   private static final Duration LAST_CHECK = Duration.ofSeconds(1);
 
+  /**
+   * How long a gate's first check may take, even past a shorter timeout: without one answer there
+   * is nothing to judge, and a fresh process's first call (connection, TLS, loading the client)
+   * takes seconds on a busy agent. Still a bound: a server that trickles cannot hold the run.
+   */
+  static final Duration FIRST_CHECK = Duration.ofSeconds(10);
+
   private final Duration timeout;
   private final Duration interval;
   private final Duration errorBudget;
@@ -64,7 +71,7 @@ public final class GateRunner {
     while (true) {
       for (Track track : tracks) {
         if (!track.status.isFinal()) {
-          track.record(ask(track.gate, context, deadline), clock.instant());
+          track.record(ask(track.gate, context, deadline, track.checks == 0), clock.instant());
           listener.on(FerryEvent.progress(TOPIC + track.gate.name(), track.status + " " + track.reason));
           if (track.status == GateStatus.FAILED) {
             failed = true;
@@ -115,11 +122,13 @@ public final class GateRunner {
   /**
    * One check, bounded by the run's deadline: a gate whose server trickles its answer, or a client
    * that ignores its own timeout, cannot hold the run past it. The check runs on its own thread,
-   * which is interrupted when the time is up; the last check at the deadline gets a short grace.
+   * which is interrupted when the time is up; the last check at the deadline gets a short grace,
+   * and a gate's first check the time {@link #FIRST_CHECK} if the deadline comes sooner.
    */
-  private GateResult ask(Gate gate, GateContext context, Instant deadline) {
+  private GateResult ask(Gate gate, GateContext context, Instant deadline, boolean first) {
     Duration left = Duration.between(clock.instant(), deadline);
-    Duration bound = left.compareTo(LAST_CHECK) < 0 ? LAST_CHECK : left;
+    Duration least = first ? FIRST_CHECK : LAST_CHECK;
+    Duration bound = left.compareTo(least) < 0 ? least : left;
     FutureTask<GateResult> check = new FutureTask<>(() -> gate.check(context));
     Thread thread = new Thread(check, "ferry-gate " + gate.name());
     thread.setDaemon(true); // a check that ignores the interrupt must not keep the JVM alive
@@ -129,8 +138,8 @@ public final class GateRunner {
       return result == null ? GateResult.errored("the gate gave no answer") : result;
     } catch (TimeoutException e) {
       check.cancel(true);
-      return GateResult.errored("no answer within " + Durations.format(bound) + ", the time left of "
-          + Durations.format(timeout));
+      return GateResult.errored("no answer within " + Durations.format(bound)
+          + (first ? ", the time a first check may take" : ", the time left of " + Durations.format(timeout)));
     } catch (InterruptedException e) {
       check.cancel(true);
       Thread.currentThread().interrupt();

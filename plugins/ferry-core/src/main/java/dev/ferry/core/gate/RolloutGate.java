@@ -3,7 +3,6 @@ package dev.ferry.core.gate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Clock;
@@ -127,7 +126,8 @@ final class RolloutGate implements Gate {
       JsonNode ref = r.path("spec").path("workloadRef");
       if (ref.path("kind").asText().equals("Deployment") && !ref.path("name").asText().isEmpty()) {
         try {
-          Deployment d = cluster.client().apps().deployments().inNamespace(namespace).withName(ref.path("name").asText()).get();
+          GenericKubernetesResource d = cluster.client().genericKubernetesResources(DeploymentGate.DEPLOYMENTS)
+              .inNamespace(namespace).withName(ref.path("name").asText()).get();
           if (d == null) {
             workloadProblem = "not found";
           } else {
