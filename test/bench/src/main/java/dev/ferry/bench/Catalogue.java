@@ -15,6 +15,9 @@ public final class Catalogue {
         new GitPromotion(),
         new CliPromotion(),
         new ConcurrentPromoters(),
+        new CliConcurrency(),
+        new HistoryGrowth(),
+        new AotCache(),
         new MatrixRender());
   }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class CliPromotion implements Scenario {
 
   /** Services in the configuration: one environment of the generated repository (a tenth of its files). */
-  private static final int ENV = 2;
+  static final int ENV = 2;
 
   @Override
   public String name() {
@@ -95,7 +95,7 @@ final class CliPromotion implements Scenario {
     }
   }
 
-  private static Result row(String name, List<Run> ferry, List<Double> baseline, String repo, double load, String summary) {
+  static Result row(String name, List<Run> ferry, List<Double> baseline, String repo, double load, String summary) {
     Map<String, Object> notes = new LinkedHashMap<>();
     notes.put("summary", summary);
     notes.put("repository", repo);
@@ -109,12 +109,12 @@ final class CliPromotion implements Scenario {
         GitPromotion.median(baseline), notes);
   }
 
-  private static String image(int service, String tag) {
+  static String image(int service, String tag) {
     String name = String.format(Locale.ROOT, "svc-%04d", service);
     return name + "=registry.example.com/shop/" + name + ":" + tag;
   }
 
-  private static Path writeConfig(Path work, String url, int services) throws java.io.IOException {
+  static Path writeConfig(Path work, String url, int services) throws java.io.IOException {
     StringBuilder sb = new StringBuilder("apiVersion: ferry/v1\nrepos:\n  env: {url: \"" + url + "\", branch: main}\n"
         + "services:\n");
     for (int s = 0; s < services; s++) {
@@ -130,16 +130,9 @@ final class CliPromotion implements Scenario {
   record Run(double millis, double rssMegabytes) {
   }
 
-  private static Run ferry(Environment env, Path work, Path cache, Path log, String... args) throws Exception {
+  static Run ferry(Environment env, Path work, Path cache, Path log, String... args) throws Exception {
     Path rss = Files.createTempFile(work, "rss", ".txt");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "java"));
-    cmd.addAll(StartUp.LAUNCHER_FLAGS);
-    if (Files.exists(env.cdsArchive())) {
-      cmd.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-    }
-    cmd.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+    ProcessBuilder pb = new ProcessBuilder(command(env, rss, args)).directory(work.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("FERRY_CACHE", cache.toString());
     long t = System.nanoTime();
@@ -153,17 +146,34 @@ final class CliPromotion implements Scenario {
       throw new IllegalStateException("ferry " + String.join(" ", args) + " exited " + p.exitValue() + ": "
           + tail(log));
     }
-    String kb = Files.readString(rss, StandardCharsets.UTF_8).strip();
-    String last = kb.lines().reduce((a, b) -> b).orElse("0");
-    return new Run(ms, Math.round(Long.parseLong(last.strip()) / 102.4) / 10.0);
+    return new Run(ms, rssMegabytes(rss));
   }
 
-  private static String tail(Path log) throws java.io.IOException {
+  /** The launcher's command line for {@code args}, under {@code /usr/bin/time} writing peak RSS (KB) to {@code rss}. */
+  static List<String> command(Environment env, Path rss, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "java"));
+    cmd.addAll(StartUp.LAUNCHER_FLAGS);
+    if (Files.exists(env.cdsArchive())) {
+      cmd.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    }
+    cmd.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.Main"));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** The peak RSS in MB that {@code /usr/bin/time -f %M} wrote. */
+  static double rssMegabytes(Path rss) throws java.io.IOException {
+    String kb = Files.readString(rss, StandardCharsets.UTF_8).strip();
+    String last = kb.lines().reduce((a, b) -> b).orElse("0");
+    return Math.round(Long.parseLong(last.strip()) / 102.4) / 10.0;
+  }
+
+  static String tail(Path log) throws java.io.IOException {
     String text = Files.readString(log);
     return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
   }
 
-  private static void shell(String url, Path work, Path log, Path dir, int service, String value, boolean clone)
+  static void shell(String url, Path work, Path log, Path dir, int service, String value, boolean clone)
       throws Exception {
     String file = String.format(Locale.ROOT, "envs/env-%d/svc-%04d/values.yaml", ENV, service);
     int code = clone
@@ -183,7 +193,7 @@ final class CliPromotion implements Scenario {
     }
   }
 
-  private static double millis(long startNanos) {
+  static double millis(long startNanos) {
     return Math.round((System.nanoTime() - startNanos) / 1e5) / 10.0;
   }
 }

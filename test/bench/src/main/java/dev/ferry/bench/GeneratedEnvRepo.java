@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -33,15 +32,21 @@ import java.util.concurrent.TimeUnit;
  */
 record GeneratedEnvRepo(int files, int commits, Path bare, double seconds) {
 
-  private static final Map<Scenario.Size, GeneratedEnvRepo> GENERATED = new EnumMap<>(Scenario.Size.class);
+  private static final Map<String, GeneratedEnvRepo> GENERATED = new java.util.HashMap<>();
 
   /** The repository of this size: 1,000 files and 2,000 commits (quick), 10,000 and 20,000 (full). */
-  static synchronized GeneratedEnvRepo of(Scenario.Size size) throws IOException, InterruptedException {
-    GeneratedEnvRepo repo = GENERATED.get(size);
+  static GeneratedEnvRepo of(Scenario.Size size) throws IOException, InterruptedException {
+    boolean quick = size == Scenario.Size.QUICK;
+    return of(quick ? 1_000 : 10_000, quick ? 2_000 : 20_000);
+  }
+
+  /** A repository of {@code files} values files and {@code commits} commits, generated once per JVM. */
+  static synchronized GeneratedEnvRepo of(int files, int commits) throws IOException, InterruptedException {
+    String key = files + "x" + commits;
+    GeneratedEnvRepo repo = GENERATED.get(key);
     if (repo == null) {
-      boolean quick = size == Scenario.Size.QUICK;
-      repo = generate(quick ? 1_000 : 10_000, quick ? 2_000 : 20_000);
-      GENERATED.put(size, repo);
+      repo = generate(files, commits);
+      GENERATED.put(key, repo);
     }
     return repo;
   }

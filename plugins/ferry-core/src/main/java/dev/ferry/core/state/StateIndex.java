@@ -253,18 +253,33 @@ public final class StateIndex {
     return out;
   }
 
-  /** The file changes that turn {@code before} (null: an empty tree) into this index. */
+  /**
+   * The file changes that turn {@code before} (null: an empty tree) into this index. Only the
+   * services whose state differs are written out: a promotion of one service costs one file, not
+   * one per service of the repository.
+   */
   public Map<String, FileChange> changesFrom(StateIndex before) {
-    Map<String, String> old = before == null ? Map.of() : before.files();
-    Map<String, String> now = files();
     Map<String, FileChange> out = new LinkedHashMap<>();
-    now.forEach((path, text) -> {
-      if (!text.equals(old.get(path))) {
-        out.put(path, (p, current) -> text);
+    String header = write(new Header(FORMAT, branch, base, notes, seq));
+    if (before == null || !header.equals(write(new Header(FORMAT, before.branch, before.base, before.notes, before.seq)))) {
+      out.put(INDEX_FILE, (p, current) -> header);
+    }
+    Map<String, ServiceState> old = before == null ? Map.of() : before.services;
+    services.forEach((key, state) -> {
+      if (!state.equals(old.get(key))) {
+        String text = write(state);
+        out.put(key + ".json", (p, current) -> text);
       }
     });
-    old.keySet().stream().filter(p -> !now.containsKey(p)).forEach(p -> out.put(p, (x, current) -> null));
+    old.keySet().stream().filter(k -> !services.containsKey(k)).forEach(k -> out.put(k + ".json", (x, current) -> null));
     return out;
+  }
+
+  /** An index with the same content that can be brought forward without changing this one. */
+  StateIndex copy() {
+    StateIndex copy = new StateIndex(branch, base, notes, seq);
+    copy.services.putAll(services); // the states are immutable records: sharing them is safe
+    return copy;
   }
 
   /** The state as the query type every command and front end reads. */
@@ -302,11 +317,12 @@ public final class StateIndex {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StateIndex other && files().equals(other.files());
+    return o instanceof StateIndex other && Objects.equals(branch, other.branch) && Objects.equals(base, other.base)
+        && Objects.equals(notes, other.notes) && seq == other.seq && services.equals(other.services);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(files());
+    return Objects.hash(branch, base, notes, seq, services);
   }
 }

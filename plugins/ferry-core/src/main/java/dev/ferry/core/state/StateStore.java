@@ -61,8 +61,8 @@ public final class StateStore {
       return cached;
     }
     StateIndex stored = tip == null ? null : StateIndex.read(repo, tip);
-    StateIndex now = reconcile(tip == null ? null : StateIndex.read(repo, tip), head, notes);
-    if (!now.equals(stored)) {
+    StateIndex now = reconcile(stored == null ? null : stored.copy(), head, notes);
+    if (now != stored && !now.equals(stored)) {
       try {
         repo.updateSide(update());
       } catch (FerryException e) {
@@ -96,7 +96,7 @@ public final class StateStore {
       @Override
       public Map<String, FileChange> changes(String sideTip, String head, String notes) {
         StateIndex before = sideTip == null ? null : StateIndex.read(repo, sideTip);
-        StateIndex after = reconcile(sideTip == null ? null : StateIndex.read(repo, sideTip), head, notes);
+        StateIndex after = reconcile(before == null ? null : before.copy(), head, notes);
         return after.changesFrom(before);
       }
     };

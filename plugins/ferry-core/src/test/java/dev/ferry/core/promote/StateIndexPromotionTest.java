@@ -107,6 +107,24 @@ class StateIndexPromotionTest {
   }
 
   @Test
+  void aPromotionOfOneServiceRewritesOnlyThatServicesFileOfTheIndex() throws Exception {
+    try (Promoter p = promoter("cache-a")) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+      p.promote(PromotionRequest.to("dev").image("api", ImageRef.parse(API + ":2.0.0@" + D2)));
+    }
+    String apiFile = indexFile("dev/api.json");
+
+    try (Promoter p = promoter("cache-a")) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2)));
+    }
+
+    assertThat(git("diff", "--name-only", STATE + "^", STATE).lines().toList())
+        .containsExactlyInAnyOrder("index.json", "dev/web.json");
+    assertThat(indexFile("dev/api.json")).isEqualTo(apiFile);
+    assertThat(indexFile("dev/web.json")).contains("1.2.0");
+  }
+
+  @Test
   void aBranchMovedByPlainGitPushIsReconciledMergesAndSquashesIncluded() throws Exception {
     try (Promoter p = promoter("cache-a")) {
       p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
