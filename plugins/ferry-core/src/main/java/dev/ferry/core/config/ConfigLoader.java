@@ -12,6 +12,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -31,6 +35,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * {@code ferry.yaml:LINE:COL: message}, so that {@code describe()} prints every line located.
  */
 public final class ConfigLoader {
+
+  /** Deeper than any ferry.yaml needs, far below the depth that exhausts a thread's stack. */
+  static final int MAX_DEPTH = 64;
 
   private ConfigLoader() {
   }
@@ -76,6 +83,7 @@ public final class ConfigLoader {
     Optional<Node> root;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(fileName).build();
+      checkDepth(fileName, settings, body);
       root = new Compose(settings).composeString(body);
     } catch (MarkedYamlEngineException e) {
       SourceLocation at = e.getProblemMark()
@@ -88,6 +96,29 @@ public final class ConfigLoader {
     }
     return root.orElseThrow(() -> new InputException(fileName + " is empty", SourceLocation.of(fileName, 0, 0),
         "start it with apiVersion: " + Validator.API_VERSION, null));
+  }
+
+  /**
+   * SnakeYAML's parser keeps its nesting on a heap stack, but its composer (and the validator after
+   * it) recurse once per level: thousands of {@code [} or nested mappings end in a
+   * StackOverflowError. The events are walked first, without recursion, to refuse such a file
+   * with its name and place before anything recurses.
+   */
+  private static void checkDepth(String fileName, LoadSettings settings, String body) {
+    int depth = 0;
+    for (Event event : new Parse(settings).parseString(body)) {
+      if (event instanceof CollectionStartEvent) {
+        if (++depth > MAX_DEPTH) {
+          SourceLocation at = event.getStartMark()
+              .map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
+              .orElse(SourceLocation.of(fileName, 0, 0));
+          throw new InputException("nested deeper than " + MAX_DEPTH + " levels of mappings and lists", at,
+              "a ferry.yaml needs fewer than ten levels; check " + fileName + " for runaway brackets", null);
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
   }
 
   private static InputException failure(List<ConfigProblem> problems) {
