@@ -95,12 +95,13 @@ class FerryCliTest extends FerryStepTestCase {
   @Test
   void ferryCliRunsAnyCommandAndReturnsItsJson() {
     // given
-    respond('status', 0, [environments: [[name: 'dev']]])
+    respond('status', sampleExit('status'), sample('status'))
     // when
     Map result = runStep('ferryCli', [args: ['status', '-c', 'ferry.yaml']])
     // then
     assert argsOf('status') == ['status', '--json', '-c', 'ferry.yaml']
-    assert result == [exitCode: 0, json: [environments: [[name: 'dev']]], command: 'status']
+    assert result == [exitCode: 0, json: sample('status'), command: 'status']
+    assert result.json.environments == ['dev', 'staging', 'prod']
   }
 
   @Test
