@@ -16,7 +16,7 @@ class FerryCliTest extends FerryStepTestCase {
     // then
     List<String> args = argsOf('promote')
     assert args.contains('web=' + tag)
-    assert args[args.indexOf('--message') + 1] == message
+    assert args.contains('--message=' + message)
     assert calls('sh').every { it.args[0].script in ['bash "$FERRY_INSTALL"', 'bash "$FERRY_RUN"'] }
   }
 
