@@ -39,6 +39,9 @@ public final class ConfigLoader {
   /** Deeper than any ferry.yaml needs, far below the depth that exhausts a thread's stack. */
   static final int MAX_DEPTH = 64;
 
+  /** The problems an error message lists; {@link #problems} returns every one. */
+  static final int MAX_SHOWN = 100;
+
   private ConfigLoader() {
   }
 
@@ -123,7 +126,12 @@ public final class ConfigLoader {
 
   private static InputException failure(List<ConfigProblem> problems) {
     ConfigProblem first = problems.get(0);
-    String rest = problems.stream().skip(1).map(ConfigProblem::toString).collect(Collectors.joining("\n"));
+    // a file can hold tens of thousands of problems; a person reads the first ones, the count says the rest
+    String rest = problems.stream().skip(1).limit(MAX_SHOWN - 1).map(ConfigProblem::toString)
+        .collect(Collectors.joining("\n"));
+    if (problems.size() > MAX_SHOWN) {
+      rest += "\n(" + (problems.size() - MAX_SHOWN) + " more problems not shown)";
+    }
     String message = rest.isEmpty() ? first.message() : first.message() + "\n" + rest;
     return new InputException(message, first.location(),
         problems.size() > 1 ? problems.size() + " problems in " + first.location().file() : null, null);

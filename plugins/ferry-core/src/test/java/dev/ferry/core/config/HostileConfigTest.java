@@ -69,4 +69,21 @@ class HostileConfigTest {
         .containsExactly("ferry.yaml:20003:1: unknown key 'unknown19999' at the top level (known: apiVersion, repos,"
             + " registries, services, environments, git, metrics, notifications)");
   }
+
+  @Test
+  void anErrorWithTensOfThousandsOfProblemsListsTheFirstHundredAndCountsTheRest() {
+    StringBuilder text = new StringBuilder(HEAD);
+    for (int i = 0; i < 40_000; i++) {
+      text.append("repos: {}\n");
+    }
+
+    assertThatThrownBy(() -> ConfigLoader.parse("ferry.yaml", text.toString(), Path.of("/p")))
+        .isInstanceOf(InputException.class)
+        .satisfies(e -> {
+          List<String> lines = e.getMessage().lines().toList();
+          assertThat(lines).hasSize(ConfigLoader.MAX_SHOWN + 1);
+          assertThat(lines.get(lines.size() - 1))
+              .isEqualTo("(" + (40_002 - ConfigLoader.MAX_SHOWN) + " more problems not shown)");
+        });
+  }
 }
