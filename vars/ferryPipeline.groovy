@@ -1,7 +1,8 @@
 /**
  * The whole flow in one call, as stages in the stage view: build, scan and test each service's
- * image, then promote through the environments of ferry.yaml in their order, verifying each,
- * asking for approval before those that require it, and rolling back on a failed gate.
+ * image, then promote through the environments of ferry.yaml in their order, each with
+ * `ferry promote --verify` (its gates are built before the push and checked after it), asking for
+ * approval before those that require it; ferry rolls back on a failed gate where rollback: auto.
  *
  *   ferryPipeline(
  *     services: [web: [context: 'web', image: "registry.example.com/shop/web:${env.BUILD_NUMBER}",
@@ -70,7 +71,14 @@ def call(Map config = [:]) {
     Map environment = environments[e] as Map
     String name = environment.name
     stage("Promote to ${name}") {
-      Map promote = [config: ferryYaml, services: images, to: name, credentials: credentials]
+      // one run: promote --verify builds the gates before it pushes (a missing token leaves nothing
+      // unverified behind) and rolls back where the environment says rollback: auto; a failed gate
+      // fails this stage with the gate's reason in the log and the build description
+      Map promote = [config: ferryYaml, services: images, to: name, verify: true,
+                     junit: "ferry-reports/verify-${name}-junit.xml".toString(), credentials: credentials]
+      if (config.verifyTimeout) {
+        promote.timeout = config.verifyTimeout
+      }
       if (config.message) {
         promote.message = config.message
       }
@@ -87,25 +95,6 @@ def call(Map config = [:]) {
         promoted.add(name)
       } else {
         stopped = "${name}: promotion not approved".toString()
-      }
-    }
-    if (stopped == null) {
-      Map verification = null
-      stage("Verify ${name}") {
-        Map verify = [config: ferryYaml, env: name, services: names, failOnGate: false, credentials: credentials]
-        if (config.verifyTimeout) {
-          verify.timeout = config.verifyTimeout
-        }
-        verification = ferryVerify(verify)
-      }
-      if (!verification.passed) {
-        String reason = ferryVerify.failureMessage(name, verification, false)
-        // ferry verify rolls back by itself where the environment says rollback: auto
-        if (ferryVerify.rolledBackOf(verification)) {
-          reason = "${reason}; rolled back"
-        }
-        currentBuild.description = ferryCli.markup(reason)
-        error(reason)
       }
     }
   }

@@ -4,6 +4,7 @@
  *
  *   ferryPromote(services: [web: 'registry.example.com/shop/web:1.4.2'], to: 'staging')
  *   ferryPromote(services: [web: image], to: 'prod', approval: true, approvers: ['alice', 'ops'])
+ *   ferryPromote(services: [web: image], to: 'staging', verify: true, timeout: '15m')  // gates built before the push
  *   ferryPromote(services: [web: image], to: 'prod', wait: '2h', verify: true)   // pull-request mode
  *
  * Returns ferry's result, with `promoted: true`; or [promoted: false, approved: false] when
@@ -12,7 +13,7 @@
 def call(Map config = [:]) {
   ferryCli.checkKeys('ferryPromote', config, ['config', 'services', 'to', 'dryRun', 'pr', 'message',
       'verify', 'noResolve', 'source', 'sourceCommit', 'approval', 'approvers', 'approvalTimeout', 'credentials',
-      'wait'])
+      'wait', 'timeout', 'junit'])
   ferryCli.requireKeys('ferryPromote', config, ['services', 'to'])
   if (!(config.services instanceof Map)) {
     error("ferryPromote: 'services' maps service names to images, e.g. services: [web: 'registry.example.com/shop/web:1.4.2']")
@@ -39,6 +40,18 @@ def call(Map config = [:]) {
   if (config.verify) {
     args.add('--verify')
   }
+  if (config.timeout) {
+    // with verify: how long the gates may take
+    String timeout = String.valueOf(config.timeout)
+    if (!(timeout ==~ /[0-9][0-9a-z]*/)) {
+      error("ferryPromote: 'timeout' is a duration like 15m or 1h")
+    }
+    args.add("--timeout=${timeout}".toString())
+  }
+  String junitFile = config.verify && config.junit ? String.valueOf(config.junit) : null
+  if (junitFile) {
+    args.add("--junit=${junitFile}".toString())
+  }
   if (config.wait) {
     // wait: true waits ferry's default (60m); wait: '2h' that long
     if (config.wait instanceof Boolean) {
@@ -55,7 +68,8 @@ def call(Map config = [:]) {
     args.add('--no-resolve')
   }
   if (config.message) {
-    args.addAll(['--message', config.message])
+    // --message=TEXT: a message that starts with '-' is the message, not an option picocli refuses
+    args.add("--message=${config.message}".toString())
   }
   if (approvedBy) {
     args.addAll(["--approved-by=${approvedBy}".toString(), '--approval-source=jenkins-input'])
@@ -75,6 +89,9 @@ def call(Map config = [:]) {
   args.add('--')
   args.addAll(pairs)
   Map result = ferryCli.run(args, config.credentials as List)
+  if (junitFile) {
+    ferryCli.recordReports([junitFile], junitFile)
+  }
   String pullRequest = pullRequestUrl(result.json)
   if (pullRequest) {
     echo("Pull request for ${config.to}: ${pullRequest}")

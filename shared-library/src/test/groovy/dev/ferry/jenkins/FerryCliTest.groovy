@@ -16,7 +16,7 @@ class FerryCliTest extends FerryStepTestCase {
     // then
     List<String> args = argsOf('promote')
     assert args.contains('web=' + tag)
-    assert args[args.indexOf('--message') + 1] == message
+    assert args.contains('--message=' + message)
     assert calls('sh').every { it.args[0].script in ['bash "$FERRY_INSTALL"', 'bash "$FERRY_RUN"'] }
   }
 
@@ -95,12 +95,13 @@ class FerryCliTest extends FerryStepTestCase {
   @Test
   void ferryCliRunsAnyCommandAndReturnsItsJson() {
     // given
-    respond('status', 0, [environments: [[name: 'dev']]])
+    respond('status', sampleExit('status'), sample('status'))
     // when
     Map result = runStep('ferryCli', [args: ['status', '-c', 'ferry.yaml']])
     // then
     assert argsOf('status') == ['status', '--json', '-c', 'ferry.yaml']
-    assert result == [exitCode: 0, json: [environments: [[name: 'dev']]], command: 'status']
+    assert result == [exitCode: 0, json: sample('status'), command: 'status']
+    assert result.json.environments == ['dev', 'staging', 'prod']
   }
 
   @Test

@@ -16,20 +16,39 @@ class FerryPipelineTest extends FerryStepTestCase {
       stages << name
       helper.callClosure(body)
     }
-    respond('environments', 0, [environments: [
-        [name: 'dev', after: null, approval: false, approvers: [], gates: 0, rollback: 'auto', mode: 'direct'],
-        [name: 'staging', after: 'dev', approval: false, approvers: [], gates: 2, rollback: 'auto', mode: 'direct'],
-        [name: 'prod', after: 'staging', approval: true, approvers: ['alice', 'bob'], gates: 1, rollback: 'manual',
-         mode: 'pull-request']]])
+    // what the real CLI printed (docs/json/, written by JsonSamplesTest): dev, staging, prod with approvers
+    respond('environments', sampleExit('environments'), sample('environments'))
     respond('build', 0, [image: BUILT, digest: DIGEST, size: 1000])
-    respond('scan', 0, [passed: true, failOn: 'HIGH', blocking: [], counts: [:]])
+    respond('scan', sampleExit('scan-passed'), sample('scan-passed'))
     respond('test-image', 0, [passed: true])
-    respond('promote') { List argv -> [exit: 0, json: [environment: option(argv, '--to'), commit: 'c1', noop: false]] }
-    respond('rollback', 0, [environment: 'staging', commit: 'r1'])
+    gatesPassEverywhere()
   }
 
-  void gatesPass() {
-    respond('verify') { List argv -> [exit: 0, json: [environment: option(argv, '--env'), passed: true, outcomes: []]] }
+  /** promote --verify answers as the CLI does when the gates passed, for the environment asked. */
+  void gatesPassEverywhere() {
+    respond('promote') { List argv -> [exit: sampleExit('promote-verify-passed'),
+                                       json: sample('promote-verify-passed') + [environment: option(argv, '--to')]] }
+  }
+
+  /** promote --verify to `failing` answers as the CLI does when a gate failed there. */
+  void gateFailsIn(String failing, boolean rolledBack) {
+    responses.remove('promote')
+    respond('promote') { List argv ->
+      String to = option(argv, '--to')
+      if (to != failing) {
+        return [exit: sampleExit('promote-verify-passed'), json: sample('promote-verify-passed') + [environment: to]]
+      }
+      Map failed = sample('promote-verify-failed') + [environment: to]
+      if (!rolledBack) {
+        failed.rollbacks = []
+      }
+      [exit: sampleExit('promote-verify-failed'), json: failed]
+    }
+  }
+
+  static String failedGateText() {
+    Map outcome = sample('promote-verify-failed').outcomes[0] as Map
+    "gate ${outcome.gate} failed: ${outcome.reason}".toString()
   }
 
   public static final Map SERVICES = [web: [context: 'web', image: BUILT, testSpec: 'web/image-test.yaml']]
@@ -39,16 +58,13 @@ class FerryPipelineTest extends FerryStepTestCase {
   }
 
   @Test
-  void buildsScansTestsAndPromotesThroughEveryEnvironmentInOrder() {
-    // given
-    gatesPass()
+  void buildsScansTestsAndPromotesWithVerifyThroughEveryEnvironmentInOrder() {
     // when
     Map result = runStep('ferryPipeline', [services: SERVICES, scanPolicy: 'scan-policy.yaml'])
-    // then
-    assert stages == ['Build', 'Scan', 'Test', 'Promote to dev', 'Verify dev', 'Promote to staging', 'Verify staging',
-                      'Promote to prod', 'Verify prod']
-    assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'verify', 'promote',
-                                          'verify', 'promote', 'verify']
+    // then: one ferry run per environment, promote --verify; never a second verify run
+    assert stages == ['Build', 'Scan', 'Test', 'Promote to dev', 'Promote to staging', 'Promote to prod']
+    assert ferryCalls*.args*.getAt(0) == ['build', 'scan', 'test-image', 'environments', 'promote', 'promote', 'promote']
+    assert ferryCalls.findAll { it.args[0] == 'promote' }.every { it.args.contains('--verify') }
     assert argsOf('scan')[2..3] == ['--image', "${BUILT}@${DIGEST}".toString()]
     assert argsOf('promote').last() == "web=${BUILT}@${DIGEST}".toString()
     assert promotedTo() == ['dev', 'staging', 'prod']
@@ -57,25 +73,33 @@ class FerryPipelineTest extends FerryStepTestCase {
   }
 
   @Test
+  void theVerifyTimeoutBoundsTheGatesOfEachPromotion() {
+    // when
+    runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false, to: 'staging',
+                              verifyTimeout: '15m'])
+    // then
+    assert ferryCalls.findAll { it.args[0] == 'promote' }.every { it.args.contains('--timeout=15m') }
+    assert !ferryCalls.any { it.args[0] == 'verify' }
+  }
+
+  @Test
   void asksForApprovalOnlyBeforeTheEnvironmentThatRequiresItAndNamesTheApprover() {
     // given
-    gatesPass()
     List<Map> asked = []
     inputAnswer = { Map request -> asked << request; 'bob' }
     // when
     runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2']])
-    // then
+    // then: the approvers come from ferry environments (the sample's prod names alice and bob)
     assert asked*.message == ['Promote web 1.4.2 to prod?']
     assert asked[0].submitter == 'alice,bob'
     Map prod = ferryCalls.find { it.args[0] == 'promote' && it.args.contains('--to=prod') }
-    assert prod.args.contains('--approved-by=bob')
+    assert prod.args.containsAll(['--verify', '--approved-by=bob', '--approval-source=jenkins-input'])
     assert !ferryCalls.any { it.args[0] == 'build' }
   }
 
   @Test
   void aRefusedApprovalStopsBeforeProdWithoutFailing() {
     // given
-    gatesPass()
     inputAnswer = { Map request -> throw new FlowInterrupted('aborted') }
     // when
     Map result = runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
@@ -83,22 +107,19 @@ class FerryPipelineTest extends FerryStepTestCase {
     assert promotedTo() == ['dev', 'staging']
     assert result.stopped == 'prod: promotion not approved'
     assert currentBuild().result == 'ABORTED'
-    assert !stages.contains('Verify prod')
   }
 
   @Test
   void aFailedGateStopsThePromotionAndLeavesTheRollbackToFerry() {
-    // given: verify failed and rolled nothing back (the image passed before, or rollback: manual)
-    gatesPass()
-    respond('verify', 1, [environment: 'staging', passed: false, rollbacks: [],
-                          outcomes: [[gate: 'prometheus error-rate', status: 'FAILED', reason: 'error rate 0.07 above 0.01']]])
+    // given: the gate failed and nothing was rolled back (the image passed before, or rollback: manual)
+    gateFailsIn('staging', false)
     // when
     PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
     // then
     assert promotedTo() == ['dev', 'staging']
-    assert !ferryCalls.any { it.args[0] == 'rollback' }
+    assert !ferryCalls.any { it.args[0] == 'rollback' || it.args[0] == 'verify' }
     assert !stages.any { it.startsWith('Roll back') }
-    assert e.message == 'staging: gate prometheus error-rate failed: error rate 0.07 above 0.01'
+    assert e.message == "staging: ${failedGateText()}".toString()
     assert currentBuild().description == e.message
     assert currentBuild().result == 'FAILURE'
   }
@@ -106,22 +127,17 @@ class FerryPipelineTest extends FerryStepTestCase {
   @Test
   void aGateThatFerryRolledBackIsReportedAndNotRolledBackTwice() {
     // given
-    gatesPass()
-    respond('verify', 1, [environment: 'staging', passed: false, commit: 'c1', images: [web: 'web:1.4.2'],
-                          outcomes: [[gate: 'k8s web', status: 'FAILED', reason: 'CrashLoopBackOff']],
-                          rollbacks: [[id: 'rb-1', environment: 'staging', service: 'web', blocked: 'web:1.4.2',
-                                       restored: 'web:1.4.1', commit: 'r2', noop: false, reason: 'gate k8s web failed']]])
+    gateFailsIn('staging', true)
     // when
     PipelineError e = failStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false])
     // then
     assert !ferryCalls.any { it.args[0] == 'rollback' }
-    assert e.message == 'staging: gate k8s web failed: CrashLoopBackOff; rolled back'
+    assert e.message == "staging: ${failedGateText()}; rolled back".toString()
+    assert !stages.contains('Promote to prod')
   }
 
   @Test
   void stopsAtTheEnvironmentNamedInTo() {
-    // given
-    gatesPass()
     // when
     runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false, to: 'staging'])
     // then
@@ -149,8 +165,6 @@ class FerryPipelineTest extends FerryStepTestCase {
 
   @Test
   void credentialsReachEveryFerryCallAsEnvironment() {
-    // given
-    gatesPass()
     // when
     runStep('ferryPipeline', [services: [web: 'registry.example.com/shop/web:1.4.2'], scan: false, to: 'staging',
                               credentials: [[usernamePassword: 'env-repo', usernameVariable: 'GIT_USER', passwordVariable: 'GIT_TOKEN']]])

@@ -20,7 +20,7 @@ class FerryPromoteTest extends FerryStepTestCase {
     Map result = runStep('ferryPromote', [services: [web: WEB, api: 'registry.example.com/shop/api:2.0.1'],
                                           to: 'staging', message: 'release 1.4', config: 'deploy/ferry.yaml'])
     // then
-    assert argsOf('promote') == ['promote', '--json', '--config=deploy/ferry.yaml', '--to=staging', '--message', 'release 1.4',
+    assert argsOf('promote') == ['promote', '--json', '--config=deploy/ferry.yaml', '--to=staging', '--message=release 1.4',
                                  "--source=${BUILD_URL}", '--', "web=${WEB}", 'api=registry.example.com/shop/api:2.0.1']
     assert result.commit == 'c0ffee'
     assert result.promoted
@@ -195,8 +195,8 @@ class FerryPromoteTest extends FerryStepTestCase {
     runStep('ferryPromote', [services: [web: 'w:1 --approved-by=alice'], to: '--approved-by=alice',
                              message: '@/etc/passwd $(id)\n::error::x'])
     // then
-    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=--approved-by=alice', '--message',
-                                 '@/etc/passwd $(id)\n::error::x', "--source=${BUILD_URL}", '--', 'web=w:1 --approved-by=alice']
+    assert argsOf('promote') == ['promote', '--json', '--config=ferry.yaml', '--to=--approved-by=alice',
+                                 '--message=@/etc/passwd $(id)\n::error::x', "--source=${BUILD_URL}", '--', 'web=w:1 --approved-by=alice']
   }
 
   @Test

@@ -5,6 +5,11 @@ import org.junit.Test
 
 class FerryScanTest extends FerryStepTestCase {
 
+  /** ferry scan's answer from docs/json/ (what the real CLI printed for a Trivy report), with its reports written. */
+  void respondWritingReports(String sampleName) {
+    respondWritingReports(sampleExit(sampleName), sample(sampleName))
+  }
+
   void respondWritingReports(int exit, Map json) {
     respond('scan') { List argv ->
       ['--sarif', '--junit'].each { flag ->
@@ -19,8 +24,7 @@ class FerryScanTest extends FerryStepTestCase {
   @Test
   void scansTheImageWritingReportsThatAreArchivedAndRecorded() {
     // given
-    respondWritingReports(0, [image: 'registry.example.com/shop/web:1.4.2', passed: true, failOn: 'HIGH', blocking: [],
-                              counts: [medium: 3]])
+    respondWritingReports('scan-passed')
     // when
     Map result = runStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2', policy: 'scan-policy.yaml'])
     // then
@@ -28,18 +32,18 @@ class FerryScanTest extends FerryStepTestCase {
                               '--sarif', 'ferry-reports/scan.sarif', '--junit', 'ferry-reports/scan-junit.xml']
     assert calls('archiveArtifacts')[0].args[0].artifacts == 'ferry-reports/scan.sarif,ferry-reports/scan-junit.xml'
     assert calls('junit')[0].args[0].testResults == 'ferry-reports/scan-junit.xml'
-    assert result.counts == [medium: 3]
+    assert result.passed == true
+    assert result.counts == sample('scan-passed').counts
   }
 
   @Test
   void blockingFindingsFailTheBuildAfterTheReportsAreArchived() {
     // given
-    respondWritingReports(1, [image: 'registry.example.com/shop/web:1.4.2', passed: false, failOn: 'HIGH',
-                              blocking: [[id: 'CVE-2026-0001'], [id: 'CVE-2026-0002']], counts: [critical: 2]])
+    respondWritingReports('scan-blocked')
     // when
     PipelineError e = failStep('ferryScan', [image: 'registry.example.com/shop/web:1.4.2'])
     // then
-    assert e.message == 'ferry scan blocked registry.example.com/shop/web:1.4.2: 2 blocking findings'
+    assert e.message == 'ferry scan blocked registry.example.com/shop/web:1.4.2: 1 blocking findings'
     assert currentBuild().description == e.message
     assert calls('archiveArtifacts').size() == 1
     assert calls('junit').size() == 1
@@ -48,14 +52,13 @@ class FerryScanTest extends FerryStepTestCase {
   @Test
   void blockingFindingsCanBeReportedWithoutFailing() {
     // given
-    respondWritingReports(1, [image: 'trivy.json', passed: false, failOn: 'HIGH', blocking: [[id: 'CVE-2026-0001']],
-                              counts: [high: 1]])
+    respondWritingReports('scan-blocked')
     // when
     Map result = runStep('ferryScan', [report: 'trivy.json', failOnBlocked: false])
     // then
     assert argsOf('scan')[2..3] == ['--report', 'trivy.json']
     assert result.passed == false
-    assert result.blocking*.id == ['CVE-2026-0001']
+    assert result.blocking*.id == ['CVE-2024-5535']
   }
 
   @Test

@@ -177,6 +177,40 @@ class RealFerryPipelineTest extends FerryStepTestCase {
   }
 
   @Test
+  void aGateWhoseTokenIsMissingRefusesThePromotionBeforeAnythingIsPushed() {
+    // given: staging verifies through Argo CD with a token this build does not have
+    Path ferryYaml = workspace.resolve('ferry.yaml')
+    ferryYaml.text = ferryYaml.text.replace('  staging:\n    repo: env\n    after: dev\n',
+        '  staging:\n    repo: env\n    after: dev\n    gates:\n' +
+        '      - argocd: {server: "https://127.0.0.1:1", app: shop-staging, tokenEnv: FERRY_TEST_ARGOCD_TOKEN}\n')
+    // when
+    PipelineError e = failStep('ferryPipeline', [services: [web: "${WEB}:1.4.2".toString()], scan: false, noResolve: true])
+    // then: promote --verify built the gates first, so staging was never pushed without its verification
+    assert e.message.contains('FERRY_TEST_ARGOCD_TOKEN')
+    assert fileAtHead('envs/dev/web/values.yaml').contains('tag: "1.4.2"')
+    assert fileAtHead('envs/staging/web/values.yaml').contains('tag: "1.0.0"')
+    assert calls('sh').count { it.args[0].label == 'ferry verify' } == 0
+  }
+
+  @Test
+  void anOptionShapedValueIsTheValueOfItsOptionAndNeverAnApproval() {
+    // given
+    String head = GitDaemon.Git.run(bare, 'rev-parse', 'main')
+    // when: text that would approve the promotion if it became an option of its own
+    PipelineError e = failStep('ferryPromote', [services: [web: "${WEB}:1.4.2".toString()], to: 'prod', noResolve: true,
+                                                message: '--approved-by=alice'])
+    // then: ferry refuses a value that looks like an option (exit 2), and nothing is promoted or approved
+    assert e.message.startsWith('ferry promote bad input (exit 2)')
+    assert e.message.contains("'--approved-by=alice'")
+    assert GitDaemon.Git.run(bare, 'rev-parse', 'main') == head
+    // and an environment shaped like an option is an unknown environment, not an option
+    PipelineError bad = failStep('ferryPromote', [services: [web: "${WEB}:1.4.2".toString()], to: '--approved-by=alice',
+                                                  noResolve: true])
+    assert bad.message.startsWith('ferry promote bad input (exit 2)')
+    assert GitDaemon.Git.run(bare, 'rev-parse', 'main') == head
+  }
+
+  @Test
   void aFailingGateRollsBackAndFailsTheBuildWithTheGatesReason() {
     // given: staging's health check answers 503, and staging rolls back automatically
     HttpServer health = HttpServer.create(new InetSocketAddress(InetAddress.loopbackAddress, 0), 0)
@@ -197,8 +231,11 @@ class RealFerryPipelineTest extends FerryStepTestCase {
       assert currentBuild().result == 'FAILURE'
       assert fileAtHead('envs/dev/web/values.yaml').contains('tag: "1.4.2"')
       assert fileAtHead('envs/staging/web/values.yaml').contains('tag: "1.0.0"')
-      // ferry verify rolled the new version back itself; the library only reports it
+      // promote --verify checked the gates in the same run and rolled the new version back itself;
+      // the library only reports it
       assert calls('sh').count { it.args[0].label == 'ferry rollback' } == 0
+      assert calls('sh').count { it.args[0].label == 'ferry verify' } == 0
+      assert calls('sh').count { it.args[0].label == 'ferry promote' } == 2
       assert headCommitMessage().startsWith('Roll back web in staging to ')
       assert fileAtHead('envs/prod/web/values.yaml').contains('tag: "1.0.0"')
       assert calls('input').isEmpty()

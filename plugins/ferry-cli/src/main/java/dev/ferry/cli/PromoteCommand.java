@@ -55,6 +55,9 @@ public final class PromoteCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "With --verify: how long the gates may take (default: the environment's gateTimeout).")
   String timeout;
 
+  @Option(names = "--junit", paramLabel = "FILE", description = "With --verify: also write the gate results as JUnit XML.")
+  java.nio.file.Path junit;
+
   @Option(names = "--wait", arity = "0..1", paramLabel = "DURATION", fallbackValue = "60m",
       description = {"Pull-request mode: wait until the pull request is merged (then --verify runs on the merged commit)"
           + " or closed (exit 1); past DURATION (default 60m) exit 3, the pull request left open."})
@@ -81,6 +84,9 @@ public final class PromoteCommand implements Callable<Integer> {
       Duration limit = timeout == null ? null : DurationOption.parse("--timeout", timeout);
       Verifier.PromoteVerifyResult result = new Verifier(promoter, Sleeper.SYSTEM).promoteAndVerify(request, limit);
       console.result(Results.promote(result.promotion(), result.verification()), null);
+      if (junit != null && result.verification() != null) {
+        VerifyCommand.writeJunit(junit, result.verification());
+      }
       result.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: " + f
           + (result.verification().rollbacks().isEmpty() ? "" : "; rolled back")));
       result.rollbackErrors().forEach(e -> console.say("ferry: could not roll back " + e));
@@ -111,6 +117,9 @@ public final class PromoteCommand implements Callable<Integer> {
     console.result(out, null);
     if (verified == null) {
       return 0;
+    }
+    if (junit != null) {
+      VerifyCommand.writeJunit(junit, verified);
     }
     verified.failure().ifPresent(f -> console.say("ferry: verification of '" + request.environment() + "' failed: "
         + f.gate() + " " + f.status() + ": " + f.reason()));

@@ -51,6 +51,7 @@ final class SourceCommits {
   }
 
   private static Instant timeInCheckout(String sha) {
+    dev.ferry.core.git.GitConfigSources.install(); // no git process to find /etc/gitconfig
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(Path.of("").toAbsolutePath().toFile());
     if (builder.getGitDir() == null) {
       return null;

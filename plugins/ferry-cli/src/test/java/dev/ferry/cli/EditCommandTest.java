@@ -50,6 +50,34 @@ class EditCommandTest {
   }
 
   @Test
+  void editThroughASymlinkIsRefusedWithExitTwoAndJsonAndNothingIsWritten() throws Exception {
+    Path real = Files.writeString(dir.resolve("real-values.yaml"), "image:\n  repository: web\n  tag: \"1.0\"\n");
+    Path link = Files.createSymbolicLink(dir.resolve("values.yaml"), real);
+
+    Run run = ferry("edit", "helm-image", link.toString(), "web:2.0", "--json");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.json().path("error").path("message").asText())
+        .isEqualTo(link + " is a symbolic link (to " + real + "); Ferry does not write through links");
+    assertThat(Files.readString(real)).contains("tag: \"1.0\"");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+  }
+
+  @Test
+  void aTargetOverFiftyMegabytesIsRefusedWithExitTwoNamingTheFileAndTheLimit() throws Exception {
+    Path big = dir.resolve("values.yaml");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(50L * 1024 * 1024 + 1); // sparse
+    }
+
+    Run run = ferry("edit", "yaml", big.toString(), "image.tag", "2.0", "--json");
+
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.json().path("error").path("message").asText())
+        .isEqualTo(big + " is 52,428,801 bytes; Ferry edits files up to 50 MiB (52,428,800 bytes)");
+  }
+
+  @Test
   void settingTheValueAgainLeavesTheFileUntouchedAndExitsZero() throws Exception {
     Path file = dir.resolve("values.yaml");
     Files.writeString(file, "image:\n  repository: web\n  tag: \"1.10\"\n");

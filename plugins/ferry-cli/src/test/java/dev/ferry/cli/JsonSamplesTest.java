@@ -57,7 +57,7 @@ class JsonSamplesTest {
     health.start();
     Path seed = Files.createDirectories(dir.resolve("seed"));
     Git.run(seed, "init", "-q", "-b", "main");
-    for (String env : new String[] {"dev", "staging"}) {
+    for (String env : new String[] {"dev", "staging", "prod"}) {
       Path values = seed.resolve("envs/" + env + "/values.yaml");
       Files.createDirectories(values.getParent());
       Files.writeString(values, "image:\n  repository: " + WEB + "\n  tag: \"1.0.0\"\n");
@@ -82,6 +82,12 @@ class JsonSamplesTest {
             repo: env
             after: dev
             targets: {"*": {helm: "envs/{env}/values.yaml"}}
+          prod:
+            repo: env
+            after: staging
+            targets: {"*": {helm: "envs/{env}/values.yaml"}}
+            approval: required
+            approvers: [alice, bob]
         """.formatted(WEB, health.getAddress().getPort()));
   }
 
@@ -100,6 +106,18 @@ class JsonSamplesTest {
     int exit = Main.run(argv, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
     exitCodes.put(name, exit);
     write(name + ".json", stable(out.toString()));
+  }
+
+  /** A Trivy JSON report (its documented shape, SchemaVersion 2) with one finding of libssl3. */
+  static Path trivyReport(String name, String severity, String fixedVersion) throws Exception {
+    String fixed = fixedVersion == null ? "" : "\"FixedVersion\": \"" + fixedVersion + "\", \"Status\": \"fixed\",";
+    return Files.writeString(dir.resolve(name), """
+        {"SchemaVersion": 2, "ArtifactName": "%s:1.2.0", "ArtifactType": "container_image",
+         "Results": [{"Target": "%s:1.2.0 (debian 12.5)", "Class": "os-pkgs", "Type": "debian",
+           "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-5535", "PkgName": "libssl3",
+             "InstalledVersion": "3.0.11-1~deb12u2", %s "Severity": "%s",
+             "Title": "openssl: SSL_select_next_proto buffer overread"}]}]}
+        """.formatted(WEB, WEB, fixed, severity));
   }
 
   /** Commit ids numbered in order of appearance, times and the temporary folder fixed. */
@@ -147,6 +165,9 @@ class JsonSamplesTest {
     sample("verify-failed", "verify", "-c", c, "--env", "dev", "--timeout", "1s");
     sample("status", "status", "-c", c);
     sample("error-input", "promote", "-c", c, "--to", "qa", "--", "web=" + WEB + ":1.0");
+    sample("environments", "environments", "-c", c);
+    sample("scan-blocked", "scan", "--report", trivyReport("scan-blocked.json", "CRITICAL", "3.0.13-1~deb12u1").toString());
+    sample("scan-passed", "scan", "--report", trivyReport("scan-passed.json", "MEDIUM", null).toString());
 
     Map<String, Object> contract = new LinkedHashMap<>();
     contract.put("serviceName", Names.GRAMMAR);
@@ -156,7 +177,8 @@ class JsonSamplesTest {
 
     assertThat(exitCodes).containsEntry("promote", 0).containsEntry("verify-passed", 0).containsEntry("plan-refused", 1)
         .containsEntry("promote-verify-failed", 1).containsEntry("release", 0).containsEntry("rollback", 0)
-        .containsEntry("verify-failed", 1).containsEntry("error-input", 2);
+        .containsEntry("verify-failed", 1).containsEntry("error-input", 2).containsEntry("environments", 0)
+        .containsEntry("scan-blocked", 1).containsEntry("scan-passed", 0);
     assertThat(outdated).as("docs/json/ samples that differed from what the CLI prints (now rewritten: commit them)")
         .isEmpty();
   }

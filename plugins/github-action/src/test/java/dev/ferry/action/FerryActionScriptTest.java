@@ -212,33 +212,31 @@ class FerryActionScriptTest {
   @Test
   void aBlockedScanListsTheBlockingFindings() throws Exception {
     // given
-    ferryAnswers(1, Map.of("image", "registry.example.com/shop/web:1.4.2", "passed", false, "blocking", List.of(
-        Map.of("id", "CVE-2026-0001", "package", "openssl", "severity", "CRITICAL", "fixedVersion", "3.0.15",
-            "why", "CRITICAL with a fix"))));
+    ferryAnswersSample("scan-blocked");
     runner.input("command", "scan").input("args", "--image\nregistry.example.com/shop/web:1.4.2");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(ferryArgs()).containsExactly("scan", "--json", "--image", "registry.example.com/shop/web:1.4.2");
-    assertThat(runner.summary()).contains("**blocked**: 1 blocking findings", "| CVE-2026-0001 | openssl | CRITICAL | 3.0.15 |");
+    assertThat(runner.summary()).contains("`registry.example.com/shop/web:1.2.0` **blocked**: 1 blocking findings",
+        "| CVE-2024-5535 | libssl3 | CRITICAL | 3.0.13-1\\~deb12u1 | CRITICAL with a fix available |");
     assertThat(run.stdout()).contains("::error title=ferry scan::1 blocking findings");
   }
 
   @Test
   void statusIsATableOfServicesByEnvironment() throws Exception {
     // given
-    ferryAnswers(0, Map.of("environments", List.of("dev", "prod"), "cells", List.of(
-        Map.of("service", "web", "environment", "dev", "image", "web:1.5.0@sha256:" + "1".repeat(64), "state", "verified"),
-        Map.of("service", "web", "environment", "prod", "image", "web:1.4.2", "state", "pending")),
-        "blocks", List.of(Map.of("environment", "prod", "service", "web", "image", "web:1.4.1", "reason", "gate failed"))));
+    ferryAnswersSample("status");
     runner.input("command", "status");
     // when
     Runner.Result run = runner.run("run");
     // then
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(runner.summary()).contains("| service | dev | prod |", "| web | web:1.5.0 \\(verified\\) | web:1.4.2 \\(pending\\) |",
-        "| prod | web | `web:1.4.1` | gate failed |");
+    String web = "registry.example.com/shop/web";
+    assertThat(runner.summary()).contains("| service | dev | staging | prod |",
+        "| web | " + web + ":1.1.0 \\(failed\\) | " + web + ":1.0.0 \\(pending\\) | " + web + ":1.0.0 \\(pending\\) |",
+        "| dev | web | `" + web + ":1.2.0@sha256:" + "2".repeat(64) + "` | error rate 30% |");
   }
 
   @Test

@@ -12,6 +12,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -31,6 +35,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * {@code ferry.yaml:LINE:COL: message}, so that {@code describe()} prints every line located.
  */
 public final class ConfigLoader {
+
+  /** Deeper than any ferry.yaml needs, far below the depth that exhausts a thread's stack. */
+  static final int MAX_DEPTH = 64;
+
+  /** The problems an error message lists; {@link #problems} returns every one. */
+  static final int MAX_SHOWN = 100;
 
   private ConfigLoader() {
   }
@@ -76,6 +86,7 @@ public final class ConfigLoader {
     Optional<Node> root;
     try {
       LoadSettings settings = LoadSettings.builder().setLabel(fileName).build();
+      checkDepth(fileName, settings, body);
       root = new Compose(settings).composeString(body);
     } catch (MarkedYamlEngineException e) {
       SourceLocation at = e.getProblemMark()
@@ -90,9 +101,37 @@ public final class ConfigLoader {
         "start it with apiVersion: " + Validator.API_VERSION, null));
   }
 
+  /**
+   * SnakeYAML's parser keeps its nesting on a heap stack, but its composer (and the validator after
+   * it) recurse once per level: thousands of {@code [} or nested mappings end in a
+   * StackOverflowError. The events are walked first, without recursion, to refuse such a file
+   * with its name and place before anything recurses.
+   */
+  private static void checkDepth(String fileName, LoadSettings settings, String body) {
+    int depth = 0;
+    for (Event event : new Parse(settings).parseString(body)) {
+      if (event instanceof CollectionStartEvent) {
+        if (++depth > MAX_DEPTH) {
+          SourceLocation at = event.getStartMark()
+              .map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
+              .orElse(SourceLocation.of(fileName, 0, 0));
+          throw new InputException("nested deeper than " + MAX_DEPTH + " levels of mappings and lists", at,
+              "a ferry.yaml needs fewer than ten levels; check " + fileName + " for runaway brackets", null);
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
+  }
+
   private static InputException failure(List<ConfigProblem> problems) {
     ConfigProblem first = problems.get(0);
-    String rest = problems.stream().skip(1).map(ConfigProblem::toString).collect(Collectors.joining("\n"));
+    // a file can hold tens of thousands of problems; a person reads the first ones, the count says the rest
+    String rest = problems.stream().skip(1).limit(MAX_SHOWN - 1).map(ConfigProblem::toString)
+        .collect(Collectors.joining("\n"));
+    if (problems.size() > MAX_SHOWN) {
+      rest += "\n(" + (problems.size() - MAX_SHOWN) + " more problems not shown)";
+    }
     String message = rest.isEmpty() ? first.message() : first.message() + "\n" + rest;
     return new InputException(message, first.location(),
         problems.size() > 1 ? problems.size() + " problems in " + first.location().file() : null, null);

@@ -67,6 +67,8 @@ final class Validator {
 
   private final NodeReader reader;
   private final List<ConfigProblem> problems = new ArrayList<>();
+  /** Each mapping's entries by key, indexed on first use (see keyNodeOf). */
+  private final Map<Node, Map<String, NodeTuple>> entriesByMapping = new java.util.IdentityHashMap<>();
 
   Validator(String fileName) {
     this.reader = new NodeReader(fileName);
@@ -716,8 +718,12 @@ final class Validator {
     return keys;
   }
 
-  private static Node keyNodeOf(Node mapping, String key) {
-    return NodeReader.entries(mapping).get(key).getKeyNode();
+  /**
+   * The key node of {@code key}: the mapping's entries are indexed once, so reporting every unknown
+   * key of a mapping of n keys costs O(n), not O(n^2) (40,000 unknown keys took 96 s before).
+   */
+  private Node keyNodeOf(Node mapping, String key) {
+    return entriesByMapping.computeIfAbsent(mapping, NodeReader::entries).get(key).getKeyNode();
   }
 
   private String keyText(NodeTuple tuple, String where) {

@@ -2,6 +2,7 @@ package dev.ferry.core.edit;
 
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.InputException;
+import dev.ferry.core.TargetFileLimit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,7 +19,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Reads a UTF-8 text file and writes it back atomically: the new text goes to a temporary file in
  * the same directory, which then replaces the file in one rename, so a reader sees the old or the
- * new file, never half of one. The file's permissions are kept. A byte-order mark stays in the
+ * new file, never half of one. A path that a symbolic link redirects is refused, and a file over
+ * {@link TargetFileLimit#MAX_BYTES} is not read. The file's permissions are kept. A byte-order mark stays in the
  * String as {@code \uFEFF}, so it is written back as it was.
  *
  * <pre>{@code
@@ -39,6 +41,7 @@ public final class AtomicFile {
   public static String read(Path file) {
     byte[] bytes;
     try {
+      TargetFileLimit.check(file.toString(), Files.size(file));
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new InputException("no such file: " + file, null, "check the path", e);
@@ -63,12 +66,7 @@ public final class AtomicFile {
     if (oldText == newText || oldText.equals(newText)) {
       return false;
     }
-    Path target;
-    try {
-      target = file.toRealPath(); // write through a symlink rather than replacing it
-    } catch (IOException e) {
-      target = file.toAbsolutePath();
-    }
+    Path target = checkedTarget(file);
     Path dir = target.getParent();
     Path temp = null;
     try {
@@ -93,6 +91,32 @@ public final class AtomicFile {
           // the temporary file is hidden and named for Ferry; a later run does not depend on it
         }
       }
+    }
+  }
+
+  /**
+   * Where {@code file} really is, refusing a path that a link redirects: a values file that is a
+   * symbolic link, or a file under the current folder whose folders lead outside it, would make
+   * Ferry write wherever the link points (another checkout, {@code ~/.ssh}). The rename then happens
+   * in the real folder, so the temporary file and the file share one file system.
+   */
+  static Path checkedTarget(Path file) {
+    Path absolute = file.toAbsolutePath().normalize();
+    try {
+      if (Files.isSymbolicLink(absolute)) {
+        throw new InputException(file + " is a symbolic link (to " + Files.readSymbolicLink(absolute)
+            + "); Ferry does not write through links", null, "edit the file it points to by its own path", null);
+      }
+      Path realDir = absolute.getParent().toRealPath();
+      Path here = Path.of("").toAbsolutePath().normalize();
+      Path realHere = here.toRealPath();
+      if (absolute.startsWith(here) && !realDir.startsWith(realHere)) {
+        throw new InputException(file + " leads outside " + here + " through a linked folder (to " + realDir
+            + "); Ferry does not write through links", null, "edit the file by its real path", null);
+      }
+      return realDir.resolve(absolute.getFileName());
+    } catch (IOException e) {
+      throw new InputException("cannot resolve " + file + ": " + e.getMessage(), null, "check the path", e);
     }
   }
 

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
+import dev.ferry.core.HttpCall;
 import dev.ferry.core.InputException;
 import dev.ferry.core.gate.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,9 @@ import java.util.function.Supplier;
 /**
  * The HTTP client of one forge API: JSON in and out, the credential in a header, rate limits
  * waited out within the command's deadline, a server that does not answer retried a few times.
- * Every error names the API and the variable holding the token, never the token itself.
+ * Every error names the API and the variable holding the token, never the token itself. Each
+ * exchange goes through {@link HttpCall}: a deadline for the whole answer, a capped body, and the
+ * credential sent only to the API's own origin, redirects included.
  */
 final class ForgeHttp {
 
@@ -85,6 +88,12 @@ final class ForgeHttp {
    */
   Answer send(String method, String path, Object body) {
     String url = path.startsWith("http") ? path : setup.api() + path;
+    if (!HttpCall.sameOrigin(URI.create(setup.api()), URI.create(url))) {
+      // a link from an answer (pagination) must not carry the credential to another host
+      throw new ExternalException("the forge API " + setup.api() + " pointed " + method + " at another origin, "
+          + HttpCall.origin(URI.create(url)) + "; Ferry sends " + setup.credentialName() + " only to "
+          + HttpCall.origin(URI.create(setup.api())), "check 'api' in pullRequests", null);
+    }
     ForgeContext ctx = setup.context();
     int failures = 0;
     while (true) {
@@ -103,9 +112,15 @@ final class ForgeHttp {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      HttpResponse<String> r;
+      HttpCall.Answer r;
       try {
-        r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        r = HttpCall.send(CLIENT, b.build(), REQUEST_TIMEOUT, HttpCall.MAX_BODY,
+            HttpCall.Redirects.SAME_ORIGIN_WITH_CREDENTIALS);
+      } catch (HttpCall.Stopped e) {
+        // a body over the cap or a redirect to another origin: asking again gives the same answer
+        throw new ExternalException("the forge API " + setup.api() + " answered " + method + " " + shown(path)
+            + " in a way Ferry does not follow: " + e.getMessage(),
+            "check 'api' in pullRequests: it must be the forge's final API URL", e);
       } catch (IOException e) {
         failures++;
         if (failures >= ATTEMPTS) {
@@ -119,9 +134,9 @@ final class ForgeHttp {
         Thread.currentThread().interrupt();
         throw new ExternalException("interrupted while calling " + setup.api(), e);
       }
-      JsonNode json = parse(r.body());
-      int status = r.statusCode();
-      Optional<Duration> limited = rateLimit(r, json, ctx.clock());
+      JsonNode json = parse(r.text());
+      int status = r.status();
+      Optional<Duration> limited = rateLimit(status, r.headers(), json, ctx.clock());
       if (limited.isPresent()) {
         Duration wait = limited.get();
         if (ctx.clock().instant().plus(wait).isAfter(ctx.deadline())) {
@@ -156,12 +171,11 @@ final class ForgeHttp {
    * 429, or 403 with Retry-After, an exhausted {@code x-ratelimit-remaining}, or GitHub's
    * secondary-limit message: how long to wait.
    */
-  static Optional<Duration> rateLimit(HttpResponse<String> r, JsonNode json, Clock clock) {
-    int status = r.statusCode();
+  static Optional<Duration> rateLimit(int status, HttpHeaders headers, JsonNode json, Clock clock) {
     if (status != 429 && status != 403) {
       return Optional.empty();
     }
-    Optional<String> retryAfter = r.headers().firstValue("Retry-After");
+    Optional<String> retryAfter = headers.firstValue("Retry-After");
     if (retryAfter.isPresent()) {
       try {
         return Optional.of(Duration.ofSeconds(Math.max(1, Long.parseLong(retryAfter.get().trim()))));
@@ -169,8 +183,8 @@ final class ForgeHttp {
         return Optional.of(Duration.ofSeconds(60));
       }
     }
-    Optional<String> remaining = r.headers().firstValue("x-ratelimit-remaining");
-    Optional<String> reset = r.headers().firstValue("x-ratelimit-reset");
+    Optional<String> remaining = headers.firstValue("x-ratelimit-remaining");
+    Optional<String> reset = headers.firstValue("x-ratelimit-reset");
     if (remaining.filter("0"::equals).isPresent() && reset.isPresent()) {
       try {
         long at = Long.parseLong(reset.get().trim());

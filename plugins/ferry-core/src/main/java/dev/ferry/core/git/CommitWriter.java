@@ -109,7 +109,7 @@ final class CommitWriter {
                   + " is a " + (mode == FileMode.TREE ? "directory" : "link or submodule") + ", not a file");
             }
             oldBlob = tw.getObjectId(0);
-            current = new String(reader.open(oldBlob).getBytes(), StandardCharsets.UTF_8);
+            current = new String(TreeReader.bytes(reader, oldBlob, "'" + path + "' in " + where), StandardCharsets.UTF_8);
           }
         }
         String next = e.getValue().apply(path, current);

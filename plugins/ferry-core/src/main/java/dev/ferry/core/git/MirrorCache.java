@@ -32,6 +32,11 @@ final class MirrorCache {
 
   private static final Map<String, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
+  static {
+    // before any mirror is opened: no git process is run to find the system configuration
+    GitConfigSources.install();
+  }
+
   /** Work done while holding the cache lock. */
   @FunctionalInterface
   interface LockedWork<T> {

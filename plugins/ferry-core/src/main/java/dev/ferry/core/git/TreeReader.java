@@ -4,6 +4,7 @@ import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
+import dev.ferry.core.TargetFileLimit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -49,7 +51,7 @@ final class TreeReader {
         if (tw == null || tw.getFileMode(0) == FileMode.TREE || tw.getFileMode(0) == FileMode.GITLINK) {
           return Optional.empty();
         }
-        return Optional.of(new String(reader.open(tw.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+        return Optional.of(new String(bytes(reader, tw.getObjectId(0), describe(path, commit)), StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, path, e);
@@ -113,7 +115,7 @@ final class TreeReader {
             continue;
           }
           Files.createDirectories(file.getParent());
-          byte[] bytes = reader.open(tw.getObjectId(0)).getBytes();
+          byte[] bytes = bytes(reader, tw.getObjectId(0), describe(rel, commit));
           if (mode == FileMode.SYMLINK) {
             Path link = Path.of(new String(bytes, StandardCharsets.UTF_8));
             // A link may only point inside the exported tree, so rendering never reads outside it.
@@ -159,6 +161,21 @@ final class TreeReader {
             + " leading outside " + (dirPath.isEmpty() ? "the repository" : dirPath)));
       }
     }
+  }
+
+  /**
+   * A blob's bytes, refused with its name when over {@link TargetFileLimit#MAX_BYTES}: past JGit's
+   * big-file threshold {@code getBytes()} throws an unchecked LargeObjectException, which reached
+   * users as an internal error.
+   */
+  static byte[] bytes(ObjectReader reader, ObjectId blob, String shown) throws IOException {
+    ObjectLoader loader = reader.open(blob);
+    TargetFileLimit.check(shown, loader.getSize());
+    return loader.getCachedBytes((int) TargetFileLimit.MAX_BYTES);
+  }
+
+  private String describe(String path, String commit) {
+    return "'" + path + "' at " + GitDiagnosis.abbrev(commit) + " of " + diagnosis.shownUrl() + " " + branch;
   }
 
   /** The commit {@code commit} names in the mirror; a clear error when it is not there. */

@@ -57,15 +57,53 @@ class AtomicFileTest {
   }
 
   @Test
-  void writesThroughASymlinkInsteadOfReplacingIt() throws Exception {
+  void refusesToWriteThroughASymlinkAndLeavesBothFilesAsTheyWere() throws Exception {
     Path real = dir.resolve("real.yaml");
     Files.writeString(real, "a: 1\n");
     Path link = Files.createSymbolicLink(dir.resolve("link.yaml"), real);
 
-    AtomicFile.writeIfChanged(link, "a: 1\n", "a: 2\n");
+    assertThatThrownBy(() -> AtomicFile.writeIfChanged(link, "a: 1\n", "a: 2\n"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining(link + " is a symbolic link (to " + real + "); Ferry does not write through links");
 
     assertThat(Files.isSymbolicLink(link)).isTrue();
-    assertThat(Files.readString(real)).isEqualTo("a: 2\n");
+    assertThat(Files.readString(real)).isEqualTo("a: 1\n");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactlyInAnyOrder(real, link); // no temporary file left
+    }
+  }
+
+  @Test
+  void refusesAFileWhoseFolderIsALinkLeadingOutsideTheCurrentFolder() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("elsewhere"));
+    Path target = Files.writeString(outside.resolve("values.yaml"), "a: 1\n");
+    // a link inside the current folder (the module, where the tests run) to a folder outside it
+    Path linkedDir = Path.of("target", "linked-" + System.nanoTime());
+    Files.createDirectories(linkedDir.getParent());
+    Files.createSymbolicLink(linkedDir, outside);
+    try {
+      Path file = linkedDir.resolve("values.yaml");
+
+      assertThatThrownBy(() -> AtomicFile.writeIfChanged(file, "a: 1\n", "a: 2\n"))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining(file + " leads outside ")
+          .hasMessageContaining("through a linked folder");
+      assertThat(Files.readString(target)).isEqualTo("a: 1\n");
+    } finally {
+      Files.delete(linkedDir);
+    }
+  }
+
+  @Test
+  void refusesToReadAFileOverTheLimitNamingItAndTheLimit() throws Exception {
+    Path big = dir.resolve("values.yaml");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(dev.ferry.core.TargetFileLimit.MAX_BYTES + 1); // sparse: no 50 MB written
+    }
+
+    assertThatThrownBy(() -> AtomicFile.read(big))
+        .isInstanceOf(InputException.class)
+        .hasMessage(big + " is 52,428,801 bytes; Ferry edits files up to 50 MiB (52,428,800 bytes)");
   }
 
   @Test

@@ -172,6 +172,25 @@ class EnvRepoTest {
   }
 
   @Test
+  void aTargetOverTheSizeLimitIsRefusedNamingTheFileAndTheLimitAndNothingIsPushed() throws IOException {
+    // over JGit's 50 MiB big-file threshold, where getBytes() threw an unchecked LargeObjectException
+    String huge = "image: web:1.0\n" + "#".repeat((int) dev.ferry.core.TargetFileLimit.MAX_BYTES) + "\n";
+    Seed.commit(bare, tmp.resolve("seed"), "a generated bundle", Map.of("envs/dev/web/values.yaml", huge));
+    String before = git(bare, "rev-parse", "main");
+    try (EnvRepo repo = open()) {
+      assertThatThrownBy(() -> repo.readFile(repo.head(), "envs/dev/web/values.yaml"))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("'envs/dev/web/values.yaml' at ")
+          .hasMessageContaining("Ferry edits files up to 50 MiB (52,428,800 bytes)");
+      assertThatThrownBy(() -> repo.commit(promotion("web", "envs/dev/web/values.yaml", "web:2.0", "p-1"), BOT))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("'envs/dev/web/values.yaml' in ")
+          .hasMessageContaining(" is 52,428,816 bytes; Ferry edits files up to 50 MiB");
+    }
+    assertThat(git(bare, "rev-parse", "main")).isEqualTo(before);
+  }
+
+  @Test
   void exportTreeWritesTheSubtree() throws IOException {
     try (EnvRepo repo = open()) {
       Path out = tmp.resolve("out");
