@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
+import dev.ferry.core.HttpCall;
 import dev.ferry.core.InputException;
 import dev.ferry.core.gate.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +22,8 @@ import java.util.function.Supplier;
 /**
  * The HTTP client of one forge API: JSON in and out, the credential in a header, rate limits
  * waited out within the command's deadline, a server that does not answer retried a few times.
+ * Every call goes through {@link HttpCall}: the whole exchange within a timeout, the body capped,
+ * redirects to another origin refused (the credential goes to the configured API only).
  * Every error names the API and the variable holding the token, never the token itself.
  */
 final class ForgeHttp {
@@ -45,6 +47,11 @@ final class ForgeHttp {
 
   String api() {
     return setup.api();
+  }
+
+  /** What holds the credential, for messages: the variable's name or the app's key file. */
+  String credentialName() {
+    return setup.credentialName();
   }
 
   /** An answer: its status and its JSON (a missing node when empty). */
@@ -103,9 +110,14 @@ final class ForgeHttp {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      HttpResponse<String> r;
+      HttpCall.Answer r;
       try {
-        r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        // the whole exchange within the timeout, the body capped, credentials to this origin only
+        r = HttpCall.send(CLIENT, b.build(), REQUEST_TIMEOUT, HttpCall.MAX_BODY,
+            HttpCall.Redirects.SAME_ORIGIN_WITH_CREDENTIALS);
+      } catch (HttpCall.Stopped e) {
+        throw new ExternalException("the forge API " + setup.api() + " answered " + method + " " + shown(path)
+            + " in a way Ferry does not follow: " + e.getMessage(), "check 'api' in pullRequests", e);
       } catch (IOException e) {
         failures++;
         if (failures >= ATTEMPTS) {
@@ -119,8 +131,8 @@ final class ForgeHttp {
         Thread.currentThread().interrupt();
         throw new ExternalException("interrupted while calling " + setup.api(), e);
       }
-      JsonNode json = parse(r.body());
-      int status = r.statusCode();
+      JsonNode json = parse(r.text());
+      int status = r.status();
       Optional<Duration> limited = rateLimit(r, json, ctx.clock());
       if (limited.isPresent()) {
         Duration wait = limited.get();
@@ -156,12 +168,12 @@ final class ForgeHttp {
    * 429, or 403 with Retry-After, an exhausted {@code x-ratelimit-remaining}, or GitHub's
    * secondary-limit message: how long to wait.
    */
-  static Optional<Duration> rateLimit(HttpResponse<String> r, JsonNode json, Clock clock) {
-    int status = r.statusCode();
+  static Optional<Duration> rateLimit(HttpCall.Answer r, JsonNode json, Clock clock) {
+    int status = r.status();
     if (status != 429 && status != 403) {
       return Optional.empty();
     }
-    Optional<String> retryAfter = r.headers().firstValue("Retry-After");
+    Optional<String> retryAfter = r.header("Retry-After");
     if (retryAfter.isPresent()) {
       try {
         return Optional.of(Duration.ofSeconds(Math.max(1, Long.parseLong(retryAfter.get().trim()))));
@@ -169,8 +181,8 @@ final class ForgeHttp {
         return Optional.of(Duration.ofSeconds(60));
       }
     }
-    Optional<String> remaining = r.headers().firstValue("x-ratelimit-remaining");
-    Optional<String> reset = r.headers().firstValue("x-ratelimit-reset");
+    Optional<String> remaining = r.header("x-ratelimit-remaining");
+    Optional<String> reset = r.header("x-ratelimit-reset");
     if (remaining.filter("0"::equals).isPresent() && reset.isPresent()) {
       try {
         long at = Long.parseLong(reset.get().trim());

@@ -183,6 +183,15 @@ public final class EnvRepo implements AutoCloseable {
     writer.signWith(commitSigner);
   }
 
+  /**
+   * Creates the branch's commits through a forge's API from now on ({@code git.signing: {format:
+   * github}}); notes, the state index and pull-request branches are still pushed by git. Null: all
+   * are pushed.
+   */
+  public void commitThrough(ForgeCommits commits) {
+    writes.throughForge(commits);
+  }
+
   /** Reads only records signed by a trusted key from now on (see {@link RecordTrust}); null: all count. */
   public void trustOnly(RecordTrust recordTrust) {
     logs.trustOnly(recordTrust);
