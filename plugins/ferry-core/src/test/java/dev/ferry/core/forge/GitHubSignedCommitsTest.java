@@ -214,6 +214,31 @@ class GitHubSignedCommitsTest {
   }
 
   @Test
+  void anIndexThatMissedTheSecondStepIsCaughtUpFromTheCommitsByTheNextCommand() throws Exception {
+    try (Promoter p = s.promoter(config(), Map.of("GITHUB_TOKEN", TOKEN))) {
+      p.promote(web("1.4.2", ForgeScenario.D1));
+    }
+    String indexBefore = s.git("rev-parse", "refs/ferry/state/main").trim();
+    try (Promoter p = s.promoter(config(), Map.of("GITHUB_TOKEN", TOKEN))) {
+      p.promote(web("1.4.3", ForgeScenario.D2));
+    }
+    String head = s.git("rev-parse", "main").trim();
+    // as if the git push after the API commit had never landed: the index is one promotion behind
+    s.git("update-ref", "refs/ferry/state/main", indexBefore);
+    try (java.util.stream.Stream<Path> cache = java.nio.file.Files.walk(dir.resolve("cache"))) {
+      cache.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    try (Promoter p = s.promoter(config(), Map.of("GITHUB_TOKEN", TOKEN))) {
+      assertThat(p.historyOf("staging").lastChange("staging", "web")).get()
+          .satisfies(c -> assertThat(c.commit()).isEqualTo(head));
+    }
+    // the read pushed the caught-up index: a second run finds nothing to do
+    assertThat(s.git("show", "refs/ferry/state/main:index.json")).contains("\"base\" : \"" + head + "\"");
+    assertThat(s.git("show", "refs/ferry/state/main:staging/web.json")).contains(head);
+    assertThat(github.createdCommits).hasSize(2);
+  }
+
+  @Test
   void gitHubEnterpriseServerTakesGraphQlBesideItsRestRoot() {
     assertThat(GitHubPullRequests.graphqlUrl("https://github.example.com/api/v3"))
         .isEqualTo("https://github.example.com/api/graphql");
