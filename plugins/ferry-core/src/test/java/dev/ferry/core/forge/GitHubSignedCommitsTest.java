@@ -239,6 +239,20 @@ class GitHubSignedCommitsTest {
   }
 
   @Test
+  void aRepositoryTheTokenCannotSeeIsExitTwoEvenThoughGraphQlAnswers200() throws Exception {
+    String before = s.git("rev-parse", "main").trim();
+    try (Promoter p = s.promoter(config().replace("repository: acme/env", "repository: acme/elsewhere"),
+        Map.of("GITHUB_TOKEN", TOKEN))) {
+      assertThatThrownBy(() -> p.promote(web("1.4.2", ForgeScenario.D1)))
+          .isInstanceOf(InputException.class)
+          .hasMessageContaining("GitHub refused createCommitOnBranch on acme/elsewhere main for the credential in"
+              + " GITHUB_TOKEN (NOT_FOUND): Could not resolve to a Repository with the name 'acme/elsewhere'.")
+          .satisfies(e -> assertThat(((FerryException) e).exitCode()).isEqualTo(2));
+    }
+    assertThat(s.git("rev-parse", "main").trim()).isEqualTo(before);
+  }
+
+  @Test
   void gitHubEnterpriseServerTakesGraphQlBesideItsRestRoot() {
     assertThat(GitHubPullRequests.graphqlUrl("https://github.example.com/api/v3"))
         .isEqualTo("https://github.example.com/api/graphql");
