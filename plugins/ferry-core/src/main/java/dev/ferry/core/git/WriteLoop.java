@@ -106,6 +106,7 @@ final class WriteLoop {
    */
   private PushResult writeThroughForge(ChangeSet changes, PersonIdent author, SideRef side) {
     Retries retries = new Retries(policy, Constants.R_HEADS + branch, forgeCommits.describe(), listener);
+    ObjectId[] askedOn = new ObjectId[1];
     PushResult landed = null;
     for (int attempt = 1; landed == null; attempt++) {
       int n = attempt;
@@ -116,7 +117,7 @@ final class WriteLoop {
             return new Again(fetched);
           }
         }
-        return createOnce(n, changes, author);
+        return createOnce(n, changes, author, askedOn);
       });
       if (outcome instanceof Landed l) {
         landed = l.result();
@@ -144,6 +145,28 @@ final class WriteLoop {
     return landed;
   }
 
+  /** How far back from the head a lost commit is looked for (first parents, down to where it was asked). */
+  private static final int LOST_ANSWER_SCAN = 100;
+
+  /**
+   * The commit on the branch whose parent is {@code askedOn} and whose message is exactly the one
+   * asked for (subject, body, trailers with the promotion id), or null.
+   */
+  private ObjectId madeOn(ObjectId askedOn, ObjectId head, ChangeSet changes) throws IOException {
+    String wanted = changes.message().strip();
+    try (RevWalk rw = new RevWalk(repo)) {
+      org.eclipse.jgit.revwalk.RevCommit c = rw.parseCommit(head);
+      for (int i = 0; i < LOST_ANSWER_SCAN && !c.equals(askedOn) && c.getParentCount() > 0; i++) {
+        org.eclipse.jgit.revwalk.RevCommit parent = rw.parseCommit(c.getParent(0));
+        if (parent.equals(askedOn) && c.getFullMessage().strip().equals(wanted)) {
+          return c.copy();
+        }
+        c = parent;
+      }
+    }
+    return null;
+  }
+
   private boolean inMirror(ObjectId id) {
     try {
       return repo.getObjectDatabase().has(id);
@@ -152,9 +175,26 @@ final class WriteLoop {
     }
   }
 
-  /** One commit through the forge's API on the head as fetched. */
-  private Attempt createOnce(int attempt, ChangeSet changes, PersonIdent author) {
+  /**
+   * One commit through the forge's API on the head as fetched. {@code askedOn} holds the head the
+   * previous attempt asked for a commit on (null before the first): when the forge made that commit
+   * but its answer was lost, the retry finds it on the branch and takes it as its own, rather than
+   * applying the changes again (a rollback's change would refuse to apply on its own result).
+   */
+  private Attempt createOnce(int attempt, ChangeSet changes, PersonIdent author, ObjectId[] askedOn) {
     ObjectId base = refs.head();
+    try {
+      ObjectId ours = askedOn[0] == null ? null : madeOn(askedOn[0], base, changes);
+      if (ours != null) {
+        listener.on(FerryEvent.info(TOPIC, GitDiagnosis.abbrev(ours.name()) + " on " + shownUrl + " " + branch
+            + " is the commit asked for before (its answer was lost)"));
+        return new Landed(new PushResult(ours.name(), askedOn[0].name(), false, attempt,
+            List.copyOf(changes.changes().keySet())));
+      }
+    } catch (IOException e) {
+      throw new ExternalException("cannot read the history of " + shownUrl + " " + branch + ": " + e.getMessage(), e);
+    }
+    askedOn[0] = base;
     CommitWriter.Built built;
     Map<String, byte[]> additions = new java.util.LinkedHashMap<>();
     List<String> deletions = new ArrayList<>();

@@ -107,7 +107,7 @@ final class GitHubApiFake extends ForgeApiFake {
       return Map.of("token", installationToken, "expires_at", now().plusSeconds(3600).toString());
     }
     if (path.equals("/graphql") && method.equals("POST")) {
-      return graphql(body);
+      return graphql(body, answer);
     }
     if ((m = PULLS.matcher(path)).matches() && m.group(1).equals(repository)) {
       if (method.equals("GET")) {
@@ -221,11 +221,19 @@ final class GitHubApiFake extends ForgeApiFake {
     return null;
   }
 
-  private Object graphql(JsonNode body) throws IOException {
+  private boolean lostAnswer;
+
+  private Object graphql(JsonNode body, Answer answer) throws IOException {
     String query = body.path("query").asText();
     JsonNode vars = body.path("variables");
     if (query.contains("createCommitOnBranch")) {
-      return createCommitOnBranch(vars.path("input"));
+      Object out = createCommitOnBranch(vars.path("input"));
+      if (lostAnswer) {
+        lostAnswer = false;
+        answer.status = 502;
+        return Map.of("message", "Bad Gateway");
+      }
+      return out;
     }
     if (!query.contains("enablePullRequestAutoMerge")) {
       return Map.of("errors", List.of(Map.of("message", "unknown query")));
@@ -246,6 +254,8 @@ final class GitHubApiFake extends ForgeApiFake {
 
   /** Runs once before the next createCommitOnBranch is applied: another writer moving the branch. */
   Runnable beforeNextCommit;
+  /** The next createCommitOnBranch makes its commit, then answers 502 as if the answer were lost. */
+  boolean loseNextCommitAnswer;
   /** The commits createCommitOnBranch made, oldest first. */
   final List<String> createdCommits = new ArrayList<>();
 
@@ -321,6 +331,10 @@ final class GitHubApiFake extends ForgeApiFake {
             "type", "STALE_DATA", "message", "Expected branch to point to \"" + expected + "\" but it did not.  Pull and try again.")));
       }
       createdCommits.add(commit.name());
+      if (loseNextCommitAnswer) {
+        loseNextCommitAnswer = false;
+        lostAnswer = true;
+      }
       return Map.of("data", Map.of("createCommitOnBranch", Map.of("commit", Map.of("oid", commit.name(),
           "url", "https://github.example/" + repository + "/commit/" + commit.name()))));
     }

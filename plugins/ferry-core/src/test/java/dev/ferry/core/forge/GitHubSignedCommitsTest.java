@@ -149,6 +149,28 @@ class GitHubSignedCommitsTest {
   }
 
   @Test
+  void aRollbackWhoseAnswerWasLostIsRecognisedOnTheRetryAndGetsItsBlockNote() throws Exception {
+    RollbackResult rb;
+    try (Promoter p = s.promoter(config(), Map.of("GITHUB_TOKEN", TOKEN))) {
+      p.promote(web("1.4.2", ForgeScenario.D1));
+      p.promote(web("1.4.3", ForgeScenario.D2));
+      github.loseNextCommitAnswer = true;
+      rb = p.rollback("staging", "web", "error rate 12%", "alice");
+    }
+    String head = s.git("rev-parse", "main").trim();
+    // GitHub made the commit once; the retry saw STALE_DATA, fetched, and found it was its own
+    assertThat(github.createdCommits).hasSize(3).last().isEqualTo(head);
+    assertThat(commitInputs()).hasSize(4);
+    assertThat(rb.commit()).isEqualTo(head);
+    assertThat(rb.noop()).isFalse();
+    assertThat(s.git("notes", "--ref=ferry", "show", head)).contains("error rate 12%");
+    try (Promoter p = s.promoter(config(), Map.of("GITHUB_TOKEN", TOKEN))) {
+      assertThat(p.historyOf("staging").activeBlocks("staging")).singleElement()
+          .satisfies(b -> assertThat(b.block().image()).contains("1.4.3"));
+    }
+  }
+
+  @Test
   void aBranchMovedBeforeTheCommitLosesTheFirstAttemptAndTheRetryLandsOnTheNewHead() throws Exception {
     String before = s.git("rev-parse", "main").trim();
     github.beforeNextCommit = () -> {
