@@ -12,7 +12,7 @@ import java.nio.file.Path;
  *   signing: {format: ssh, keyFile: keys/ferry_ed25519, passphraseEnv: FERRY_KEY_PASSPHRASE}
  * }</pre>
  *
- * @param format how commits are signed
+ * @param format how commits are signed; {@link Format#GITHUB} holds no key (all key fields null)
  * @param keyFile the private key file, absolute, or null
  * @param keyFileEnv the variable holding the path of the private key file (what Jenkins'
  *     {@code withCredentials} file binding and the GitHub action's temporary file give), or null
@@ -27,7 +27,12 @@ public record SigningConfig(Format format, Path keyFile, String keyFileEnv, Stri
     /** An ssh signature (git's {@code gpg.format=ssh}): ed25519, ecdsa or rsa keys. */
     SSH("ssh"),
     /** An OpenPGP signature (git's default {@code gpg.format=openpgp}). */
-    OPENPGP("openpgp");
+    OPENPGP("openpgp"),
+    /**
+     * No key of Ferry's: branch commits are created through the GitHub API with the credentials of
+     * the repository's {@code pullRequests}, and GitHub signs them (shown as Verified).
+     */
+    GITHUB("github");
 
     private final String word;
 
@@ -52,6 +57,9 @@ public record SigningConfig(Format format, Path keyFile, String keyFileEnv, Stri
 
   /** Where the key comes from, for messages: the file or the variable's name, never the key. */
   public String keySource() {
+    if (format == Format.GITHUB) {
+      return "GitHub API (pullRequests credentials)";
+    }
     if (keyFile != null) {
       return "key file " + keyFile;
     }

@@ -46,7 +46,7 @@ final class Validator {
   static final List<String> GATE_KINDS = GateCatalogue.kinds();
   static final List<String> GIT_KEYS = List.of("author", "signing", "trust");
   static final List<String> SIGNING_KEYS = List.of("format", "keyFile", "keyFileEnv", "keyEnv", "passphraseEnv");
-  static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp");
+  static final List<String> SIGNING_FORMATS = List.of("ssh", "openpgp", "github");
   static final List<String> TRUST_KEYS = List.of("allowedSigners", "keyring");
   static final List<String> AUTHOR_KEYS = List.of("name", "email");
   static final List<String> METRICS_KEYS = List.of("since", "targets");
@@ -114,7 +114,7 @@ final class Validator {
         }
       }
       if (gitKeys != null && gitKeys.get("signing") != null) {
-        signing(gitKeys.get("signing"));
+        signing(gitKeys.get("signing"), top.get("repos"));
       }
       if (gitKeys != null && gitKeys.get("trust") != null) {
         trust(gitKeys.get("trust"));
@@ -132,7 +132,7 @@ final class Validator {
     return problems;
   }
 
-  private void signing(Node node) {
+  private void signing(Node node, Node repos) {
     String where = "git.signing";
     Map<String, Node> keys = mapping(node, where, SIGNING_KEYS);
     if (keys == null) {
@@ -143,6 +143,10 @@ final class Validator {
     } else {
       oneOf(keys, "format", where, SIGNING_FORMATS);
     }
+    if ("github".equals(text(keys.get("format")))) {
+      forgeSigning(node, keys, repos);
+      return;
+    }
     optionalText(keys, "keyFile", where);
     envVar(keys, "keyFileEnv", where);
     envVar(keys, "keyEnv", where);
@@ -150,6 +154,40 @@ final class Validator {
     if (java.util.stream.Stream.of("keyFile", "keyFileEnv", "keyEnv").filter(keys::containsKey).count() != 1) {
       problem(node, where + " needs exactly one of keyFile (a private key file), keyFileEnv (a variable holding"
           + " the key file's path) and keyEnv (a variable holding the key's text)");
+    }
+  }
+
+  /**
+   * {@code format: github}: GitHub signs the commits it creates, with the credentials of each
+   * repository's {@code pullRequests}; there is no key of Ferry's to name.
+   */
+  private void forgeSigning(Node node, Map<String, Node> keys, Node repos) {
+    for (String key : List.of("keyFile", "keyFileEnv", "keyEnv", "passphraseEnv")) {
+      if (keys.containsKey(key)) {
+        problem(keys.get(key), key + " in git.signing does not go with format github: GitHub signs the commits"
+            + " it creates with its own key; remove " + key);
+      }
+    }
+    if (!(repos instanceof MappingNode mapping)) {
+      return;
+    }
+    List<String> without = new ArrayList<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String provider = null;
+      if (tuple.getValueNode() instanceof MappingNode repo) {
+        Node prs = NodeReader.value(repo, "pullRequests");
+        provider = prs instanceof MappingNode ? text(NodeReader.value(prs, "provider")) : null;
+      }
+      if (!"github".equals(provider)) {
+        without.add(text(tuple.getKeyNode()));
+      }
+    }
+    if (!without.isEmpty()) {
+      problem(keys.get("format"), "git.signing format github creates commits through the GitHub API with the"
+          + " credentials of the repository's pullRequests, but " + String.join(", ", without)
+          + (without.size() == 1 ? " has" : " have") + " no pullRequests with provider github; add pullRequests:"
+          + " {provider: github, tokenEnv: ...} (or app: ...) to " + (without.size() == 1 ? "it" : "each")
+          + ", or use format ssh or openpgp");
     }
   }
 

@@ -50,6 +50,11 @@ final class ForgeHttp {
     return setup.api();
   }
 
+  /** What holds the credential, for messages: the variable's name or the app's key file. */
+  String credentialName() {
+    return setup.credentialName();
+  }
+
   /** An answer: its status and its JSON (a missing node when empty). */
   record Answer(int status, JsonNode json) {
     boolean ok() {
@@ -151,14 +156,15 @@ final class ForgeHttp {
         throw new InputException("the forge API " + setup.api() + " refused the credential in "
             + setup.credentialName() + " (" + status + " on " + method + " " + shown(path) + "): " + message(json),
             null, "check that " + setup.credentialName() + " holds a valid token with access to "
-            + "pull requests of the repository", null);
+            + "pull requests of the repository (and write access to its contents with git.signing format github)", null);
       }
       if (status >= 500) {
         failures++;
         if (failures >= ATTEMPTS) {
           throw new ExternalException("the forge API " + setup.api() + " failed " + method + " " + shown(path)
               + " " + failures + " times (last: " + status + ")",
-              "check the forge's status; run the same promotion again, it finds the same pull request", null);
+              "check the forge's status; run the same command again: it finds what already landed (the same"
+              + " pull request, the same commit)", null);
         }
         pause(Duration.ofMillis(500L * failures), "answered " + status);
         continue;

@@ -21,9 +21,14 @@ final class GitHubPullRequests implements PullRequests {
   GitHubPullRequests(ForgeHttp http, String repository) {
     this.http = http;
     this.repo = "/repos/" + repository;
-    String api = http.api();
+    this.graphql = graphqlUrl(http.api());
+  }
+
+  /** The GraphQL endpoint beside a REST root. */
+  static String graphqlUrl(String api) {
     // GHES serves REST under /api/v3 and GraphQL under /api/graphql; github.com under / and /graphql
-    this.graphql = api.endsWith("/api/v3") ? api.substring(0, api.length() - 3) + "graphql" : api + "/graphql";
+    String root = api.endsWith("/") ? api.substring(0, api.length() - 1) : api;
+    return root.endsWith("/api/v3") ? root.substring(0, root.length() - 2) + "graphql" : root + "/graphql";
   }
 
   @Override

@@ -96,6 +96,10 @@ public final class EnvRepo implements AutoCloseable {
   private LogReader logs;
   private WriteLoop writes;
   private CommitWriter writer;
+  /** What signs this repository's commits, or null ({@code git.signing}). */
+  private CommitSigner signer;
+  /** Which records count, or null: all do ({@code git.trust}). */
+  private RecordTrust trust;
 
   private EnvRepo(RemoteSpec remote, Path cacheRoot, FerryListener listener, Options options) {
     this.remote = remote;
@@ -181,10 +185,21 @@ public final class EnvRepo implements AutoCloseable {
   /** Signs every commit this writes from now on: branch, pull-request branch and notes commits; null: none. */
   public void signWith(CommitSigner commitSigner) {
     writer.signWith(commitSigner);
+    this.signer = commitSigner;
+  }
+
+  /**
+   * Creates the branch's commits through a forge's API from now on ({@code git.signing: {format:
+   * github}}); notes, the state index and pull-request branches are still pushed by git. Null: all
+   * are pushed.
+   */
+  public void commitThrough(ForgeCommits commits) {
+    writes.throughForge(commits);
   }
 
   /** Reads only records signed by a trusted key from now on (see {@link RecordTrust}); null: all count. */
   public void trustOnly(RecordTrust recordTrust) {
+    this.trust = recordTrust;
     logs.trustOnly(recordTrust);
     writer.notesFrom(recordTrust == null ? head -> head : head -> logs.readableNotes(head, new ArrayList<>()));
   }
@@ -280,10 +295,61 @@ public final class EnvRepo implements AutoCloseable {
    * no state. {@code base} null: from the start. A thin mirror is deepened to reach {@code base}.
    */
   public List<CommitInfo> commitsSince(String base, String head, String notes, int max) {
+    return commitsSince(base, head, notes, max, new ArrayList<>());
+  }
+
+  /**
+   * {@link #commitsSince(String, String, String, int)}; with {@code git.trust}, the commits that
+   * record something without a trusted signature are left out and added to {@code untrusted}.
+   */
+  public List<CommitInfo> commitsSince(String base, String head, String notes, int max, List<UntrustedRecord> untrusted) {
     ObjectId h = trees.resolve(head);
     ObjectId b = base == null ? null : reachable(base, h);
     ObjectId n = notes == null ? null : ObjectId.fromString(notes);
-    return logs.since(b, h, n, max);
+    return logs.since(b, h, n, max, untrusted);
+  }
+
+  /**
+   * The notes commit whose notes count, given the notes head {@code notes}: itself, or with
+   * {@code git.trust} the newest one a trusted key signed (null when none is); the notes commits
+   * passed over are added to {@code skipped}.
+   */
+  public String readableNotes(String notes, List<UntrustedRecord> skipped) {
+    if (notes == null) {
+      return null;
+    }
+    try {
+      ObjectId readable = logs.readableNotes(ObjectId.fromString(notes), skipped);
+      return readable == null ? null : readable.name();
+    } catch (IOException e) {
+      throw diagnosis.readFailure(notes, NOTES_REF, e);
+    }
+  }
+
+  /**
+   * Whether the state index is signed when written and its signature checked when read: {@code
+   * git.trust} is set and Ferry signs with a key of its own (not {@code format: github}, which
+   * cannot sign refs outside {@code refs/heads}).
+   */
+  public boolean checksIndexSignature() {
+    return trust != null && signer != null;
+  }
+
+  /**
+   * With {@code git.trust}, why {@code commit} does not carry a trusted signature ("unsigned",
+   * "signed by a key not in ..."); empty when it does, or when nothing is checked.
+   */
+  public Optional<String> untrustedBecause(String commit) {
+    if (trust == null) {
+      return Optional.empty();
+    }
+    try (org.eclipse.jgit.revwalk.RevWalk rw = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+      dev.ferry.core.signing.SignatureCheck check = trust.check(repo, rw.parseCommit(trees.resolve(commit)));
+      return check.trusted() ? Optional.empty()
+          : Optional.of(check.reason() + (check.signer() == null ? "" : " (" + check.signer() + ")"));
+    } catch (IOException e) {
+      throw diagnosis.readFailure(commit, remote.branch(), e);
+    }
   }
 
   /**

@@ -94,6 +94,15 @@ final class LogReader {
    * {@code base} null: from the start of the history.
    */
   List<CommitInfo> since(ObjectId base, ObjectId head, ObjectId notesHead, int max) {
+    return since(base, head, notesHead, max, new ArrayList<>());
+  }
+
+  /**
+   * {@link #since(ObjectId, ObjectId, ObjectId, int)}; with {@code git.trust}, the commits with
+   * Ferry's trailers that no trusted key signed are left out and added to {@code untrusted}
+   * (newest first), so the state index folds in only records that count.
+   */
+  List<CommitInfo> since(ObjectId base, ObjectId head, ObjectId notesHead, int max, List<UntrustedRecord> untrusted) {
     List<CommitInfo> out = new ArrayList<>();
     try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
       NoteMap notes = notesMap(reader, rw, notesHead);
@@ -105,7 +114,13 @@ final class LogReader {
       for (RevCommit c = rw.next(); c != null && walked < max; c = rw.next(), walked++) {
         // most commits of a busy branch are not Ferry's and carry no note: skip parsing them
         if (c.getFullMessage().contains("Ferry-") || notes.get(c) != null) {
-          out.add(info(reader, notes, c));
+          CommitInfo info = info(reader, notes, c);
+          UntrustedRecord refused = refused(rw, c, info);
+          if (refused != null) {
+            untrusted.add(0, refused);
+          } else {
+            out.add(info);
+          }
         } else {
           c.disposeBody();
         }
@@ -116,6 +131,28 @@ final class LogReader {
     }
     java.util.Collections.reverse(out);
     return out;
+  }
+
+  /**
+   * With {@code git.trust}, why a commit that records something does not count (null when it does):
+   * its own Ferry trailers need its signature; a merge commit that carries the promotion of its
+   * second parent needs that parent's.
+   */
+  private UntrustedRecord refused(RevWalk rw, RevCommit c, CommitInfo info) throws IOException {
+    if (trust == null) {
+      return null;
+    }
+    String ref = Constants.R_HEADS + branch;
+    if (RecordTrust.looksLikeARecord(info.trailers())) {
+      SignatureCheck check = trust.check(repo, c);
+      return check.trusted() ? null : RecordTrust.untrusted(c, ref, check);
+    }
+    if (RecordTrust.looksLikeARecord(info.mergedTrailers())) {
+      RevCommit side = rw.parseCommit(c.getParent(1));
+      SignatureCheck check = trust.check(repo, side);
+      return check.trusted() ? null : RecordTrust.untrusted(side, ref, check);
+    }
+    return null;
   }
 
   /**

@@ -46,6 +46,8 @@ final class WriteLoop {
   private final FerryListener listener;
   private final String shownUrl;
   private final String branch;
+  /** Creates branch commits through the forge's API ({@code git.signing: {format: github}}), or null: push them. */
+  private ForgeCommits forgeCommits;
 
   WriteLoop(Repository repo, MirrorCache cache, RemoteRefs refs, AtomicPush pusher, CommitWriter writer,
       RetryPolicy policy, FerryListener listener, String shownUrl, String branch) {
@@ -64,8 +66,16 @@ final class WriteLoop {
     return writeBranch(target, changes, author, prMode, null);
   }
 
+  /** Creates the branch's commits through {@code commits} from now on; null: pushes them. */
+  void throughForge(ForgeCommits commits) {
+    this.forgeCommits = commits;
+  }
+
   /** @param side a ref rewritten in the same atomic push (not in pull-request mode), or null */
   PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode, SideRef side) {
+    if (forgeCommits != null && !prMode) {
+      return writeThroughForge(changes, author, side);
+    }
     Retries retries = new Retries(policy, target, shownUrl, listener);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
@@ -84,6 +94,159 @@ final class WriteLoop {
       }
       retries.failed(attempt, ((Again) outcome).verdict());
     }
+  }
+
+  /**
+   * The branch commit created through the forge's API, then its note and the state index pushed by
+   * git in a second compare-and-swap push. The API cannot write refs outside {@code refs/heads}, so
+   * the two cannot land atomically: the branch goes first (it is what counts; its trailers are the
+   * record), and the second step is retried on its own. When it still fails, the state index
+   * catches up at the next read (it reconciles from the commits since its base); a note is
+   * reported as missing, naming the commit.
+   */
+  private PushResult writeThroughForge(ChangeSet changes, PersonIdent author, SideRef side) {
+    Retries retries = new Retries(policy, Constants.R_HEADS + branch, forgeCommits.describe(), listener);
+    ObjectId[] askedOn = new ObjectId[1];
+    PushResult landed = null;
+    for (int attempt = 1; landed == null; attempt++) {
+      int n = attempt;
+      Attempt outcome = cache.locked(() -> {
+        if (n > 1) {
+          PushVerdict fetched = refs.refresh();
+          if (!fetched.done()) {
+            return new Again(fetched);
+          }
+        }
+        return createOnce(n, changes, author, askedOn);
+      });
+      if (outcome instanceof Landed l) {
+        landed = l.result();
+      } else {
+        retries.failed(attempt, ((Again) outcome).verdict());
+      }
+    }
+    if (landed.noop()) {
+      return landed;
+    }
+    ObjectId commit = ObjectId.fromString(landed.commit());
+    String note = changes.noteForNewCommit();
+    try {
+      updateNotes(note == null ? Map.of() : Map.of(commit, old -> note), side);
+    } catch (dev.ferry.core.FerryException e) {
+      if (note != null) {
+        throw new ExternalException(GitDiagnosis.abbrev(landed.commit()) + " landed on " + shownUrl + " " + branch
+            + " through " + forgeCommits.describe() + ", but its note in " + EnvRepo.NOTES_REF + " did not: "
+            + e.getMessage(), "the commit and its trailers are in place; the state index catches up at the next"
+            + " command. Look at 'ferry status' before running the command again", e);
+      }
+      listener.on(FerryEvent.warn(TOPIC, "could not push the state index after " + GitDiagnosis.abbrev(landed.commit())
+          + ": " + e.getMessage() + " (the next command reconciles it from the commits)"));
+    }
+    return landed;
+  }
+
+  /** How far back from the head a lost commit is looked for (first parents, down to where it was asked). */
+  private static final int LOST_ANSWER_SCAN = 100;
+
+  /**
+   * The commit on the branch whose parent is {@code askedOn} and whose message is exactly the one
+   * asked for (subject, body, trailers with the promotion id), or null.
+   */
+  private ObjectId madeOn(ObjectId askedOn, ObjectId head, ChangeSet changes) throws IOException {
+    String wanted = changes.message().strip();
+    try (RevWalk rw = new RevWalk(repo)) {
+      org.eclipse.jgit.revwalk.RevCommit c = rw.parseCommit(head);
+      for (int i = 0; i < LOST_ANSWER_SCAN && !c.equals(askedOn) && c.getParentCount() > 0; i++) {
+        org.eclipse.jgit.revwalk.RevCommit parent = rw.parseCommit(c.getParent(0));
+        if (parent.equals(askedOn) && c.getFullMessage().strip().equals(wanted)) {
+          return c.copy();
+        }
+        c = parent;
+      }
+    }
+    return null;
+  }
+
+  private boolean inMirror(ObjectId id) {
+    try {
+      return repo.getObjectDatabase().has(id);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * One commit through the forge's API on the head as fetched. {@code askedOn} holds the head the
+   * previous attempt asked for a commit on (null before the first): when the forge made that commit
+   * but its answer was lost, the retry finds it on the branch and takes it as its own, rather than
+   * applying the changes again (a rollback's change would refuse to apply on its own result).
+   */
+  private Attempt createOnce(int attempt, ChangeSet changes, PersonIdent author, ObjectId[] askedOn) {
+    ObjectId base = refs.head();
+    try {
+      ObjectId ours = askedOn[0] == null ? null : madeOn(askedOn[0], base, changes);
+      if (ours != null) {
+        listener.on(FerryEvent.info(TOPIC, GitDiagnosis.abbrev(ours.name()) + " on " + shownUrl + " " + branch
+            + " is the commit asked for before (its answer was lost)"));
+        return new Landed(new PushResult(ours.name(), askedOn[0].name(), false, attempt,
+            List.copyOf(changes.changes().keySet())));
+      }
+    } catch (IOException e) {
+      throw new ExternalException("cannot read the history of " + shownUrl + " " + branch + ": " + e.getMessage(), e);
+    }
+    askedOn[0] = base;
+    CommitWriter.Built built;
+    Map<String, byte[]> additions = new java.util.LinkedHashMap<>();
+    List<String> deletions = new ArrayList<>();
+    try (ObjectInserter ins = repo.newObjectInserter()) {
+      built = writer.build(ins, base, changes, author);
+      ins.flush();
+      if (built.commit() == null) {
+        listener.on(FerryEvent.info(TOPIC, "already in place on " + shownUrl + " " + branch
+            + " at " + GitDiagnosis.abbrev(base.name()) + ": nothing to create"));
+        return new Landed(new PushResult(base.name(), base.name(), true, attempt, List.of()));
+      }
+      try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+        for (String path : built.changed()) {
+          try (org.eclipse.jgit.treewalk.TreeWalk tw = org.eclipse.jgit.treewalk.TreeWalk.forPath(reader, path, built.tree())) {
+            if (tw == null) {
+              deletions.add(path);
+            } else {
+              additions.put(path, reader.open(tw.getObjectId(0)).getBytes());
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new ExternalException("cannot build the commit in the cache of " + shownUrl + ": " + e.getMessage(), e);
+    }
+    String message = changes.message();
+    int cut = message.indexOf('\n');
+    String headline = message.substring(0, cut);
+    String body = message.substring(cut + 1).strip();
+    java.util.Optional<String> created = forgeCommits.create(new ForgeCommits.Request(branch, base.name(), additions,
+        deletions, headline, body.isEmpty() ? "" : body + "\n"));
+    if (created.isEmpty()) {
+      listener.on(FerryEvent.progress(TOPIC, branch + " on " + forgeCommits.describe() + " is no longer at "
+          + GitDiagnosis.abbrev(base.name()) + ": applying the changes again on the new head"));
+      return new Again(PushVerdict.MOVED);
+    }
+    String id = created.get();
+    // the forge made the commit: fetch it, so that its note, the index and later reads see it
+    PushVerdict fetched = refs.refresh();
+    if (!fetched.done()) {
+      throw new ExternalException(GitDiagnosis.abbrev(id) + " landed on " + branch + " through "
+          + forgeCommits.describe() + ", but fetching it from " + shownUrl + " failed: " + fetched.problem(),
+          "the commit is in place; the next command fetches it and its state index catches up", null);
+    }
+    if (!ObjectId.isId(id) || !inMirror(ObjectId.fromString(id))) {
+      throw new ExternalException(forgeCommits.describe() + " answered commit " + id + " for " + branch
+          + ", which " + shownUrl + " does not hold after a fetch", "check that pullRequests names the"
+          + " repository that repos.<name>.url points to", null);
+    }
+    listener.on(FerryEvent.info(TOPIC, "created " + GitDiagnosis.abbrev(id) + " on " + shownUrl + " " + branch
+        + " through " + forgeCommits.describe() + (attempt > 1 ? " (attempt " + attempt + ")" : "")));
+    return new Landed(new PushResult(id, base.name(), false, attempt, built.changed()));
   }
 
   void updateNotes(Map<ObjectId, UnaryOperator<String>> byId) {

@@ -59,6 +59,14 @@ public final class History {
     return new History(promotions, verifications, blocks);
   }
 
+  /** {@link #fromRecords(List, List, List)}, with the records that did not count ({@code git.trust}). */
+  public static History fromRecords(List<PromotionRecord> promotions, List<VerificationRecord> verifications,
+      List<BlockEntry> blocks, List<UntrustedRecord> untrusted) {
+    History h = new History(promotions, verifications, blocks);
+    h.untrusted.addAll(untrusted);
+    return h;
+  }
+
   private History(List<CommitInfo> recent, List<CommitInfo> older) {
     for (CommitInfo c : recent) {
       promotionOf(c).ifPresent(promotions::add);

@@ -4,6 +4,10 @@ import dev.ferry.core.FerryListener;
 import dev.ferry.core.config.EnvironmentConfig;
 import dev.ferry.core.config.FerryConfig;
 import dev.ferry.core.config.RepoConfig;
+import dev.ferry.core.config.SigningConfig;
+import dev.ferry.core.forge.ForgeContext;
+import dev.ferry.core.forge.Forges;
+import dev.ferry.core.gate.Sleeper;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.GitCredentials;
 import dev.ferry.core.git.RecordTrust;
@@ -30,6 +34,10 @@ final class EnvRepos implements AutoCloseable {
   private final Map<String, EnvRepo> open = new LinkedHashMap<>();
   private final CommitSigner signer;
   private final RecordTrust trust;
+  private final Map<String, String> env;
+
+  /** How long a commit through the forge's API may wait out its rate limits. */
+  private static final java.time.Duration FORGE_BUDGET = java.time.Duration.ofMinutes(10);
 
   /** {@code clock} dates the commits: a promotion lands at its commit time, which the delivery metrics read. */
   EnvRepos(FerryConfig config, Path cacheRoot, FerryListener listener, java.time.Clock clock) {
@@ -42,7 +50,10 @@ final class EnvRepos implements AutoCloseable {
     this.cacheRoot = cacheRoot;
     this.listener = listener;
     this.clock = clock;
-    this.signer = config.signing() == null ? null : SigningKeys.lazy(config.signing(), env);
+    this.env = env;
+    // format github has no key: GitHub signs the commits it creates (see openRepo)
+    this.signer = config.signing() == null || config.signing().format() == SigningConfig.Format.GITHUB ? null
+        : SigningKeys.lazy(config.signing(), env);
     this.trust = config.trust() == null ? null : new RecordTrust(TrustedSigners.load(config.trust()));
   }
 
@@ -63,6 +74,11 @@ final class EnvRepos implements AutoCloseable {
     EnvRepo opened = EnvRepo.open(new RemoteSpec(repo.url(), repo.branch(), credentials), cacheRoot, listener,
         new EnvRepo.Options(defaults.retry(), clock, defaults.timeout(), defaults.committer()));
     opened.signWith(signer);
+    if (config.signing() != null && config.signing().format() == SigningConfig.Format.GITHUB) {
+      // the validator made sure every repository has GitHub pullRequests; rate limits wait at most this long
+      opened.commitThrough(Forges.commits(repo.pullRequests().orElseThrow(), new ForgeContext(env, clock,
+          Sleeper.SYSTEM, clock.instant().plus(FORGE_BUDGET), listener)));
+    }
     opened.trustOnly(trust);
     return opened;
   }

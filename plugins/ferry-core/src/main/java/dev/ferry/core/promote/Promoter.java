@@ -318,9 +318,10 @@ public final class Promoter implements AutoCloseable {
    */
   public History historyOf(String environment) {
     EnvironmentConfig env = config.environment(environment);
-    // with git.trust, only records in commits a trusted key signed count; the state index does not
-    // check signatures yet, so the commits themselves are read, each signature checked
-    return histories.computeIfAbsent(env.repo(), r -> config.trust() != null
+    // with git.trust, only records in commits a trusted key signed count: the state index folds in
+    // only those and is itself signed and checked; without a key of Ferry's to sign it (format
+    // github), the commits themselves are read, each signature checked
+    return histories.computeIfAbsent(env.repo(), r -> config.trust() != null && !repos.of(env).checksIndexSignature()
         ? historyLog(environment, context.historyDepth()) : stateOf(env).history());
   }
 

@@ -72,6 +72,7 @@ public final class SigningKeys {
     return switch (config.format()) {
       case SSH -> ssh(config, key, passphrase);
       case OPENPGP -> openPgp(config, key, passphrase);
+      case GITHUB -> throw new IllegalStateException("format github has no key: GitHub signs the commits it creates");
     };
   }
 

@@ -11,6 +11,7 @@ import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.FileChange;
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.history.BlockRecord;
 import dev.ferry.core.history.Evidence;
 import dev.ferry.core.history.History;
@@ -44,6 +45,10 @@ public final class StateIndex {
   /** The version of the index's layout; another version is rebuilt, never misread. */
   public static final int FORMAT = 1;
   static final String INDEX_FILE = "index.json";
+  /** With {@code git.trust}: the records that did not count, newest first (for status and doctor). */
+  static final String UNTRUSTED_FILE = "untrusted.json";
+  /** How many untrusted records the index keeps. */
+  static final int UNTRUSTED_KEPT = 50;
   static final String APPROVAL_SOURCE = "Ferry-Approval-Source";
   /** Environment and service names that are safe as one path segment. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
@@ -66,6 +71,7 @@ public final class StateIndex {
   private String notes;
   private long seq;
   private final TreeMap<String, ServiceState> services = new TreeMap<>();
+  private final List<UntrustedRecord> untrusted = new ArrayList<>();
 
   private StateIndex(String branch, String base, String notes, long seq) {
     this.branch = branch;
@@ -93,6 +99,10 @@ public final class StateIndex {
     StateIndex index = new StateIndex(repo.branch(), h.base(), h.notes(), h.seq());
     for (String env : repo.list(tip, "")) {
       if (env.equals(INDEX_FILE)) {
+        continue;
+      }
+      if (env.equals(UNTRUSTED_FILE)) {
+        index.untrusted.addAll(List.of(parse(repo, tip, UNTRUSTED_FILE, UntrustedRecord[].class, where)));
         continue;
       }
       for (String file : repo.list(tip, env)) {
@@ -173,6 +183,25 @@ public final class StateIndex {
     return Optional.ofNullable(services.get(environment + "/" + service));
   }
 
+  /**
+   * Keeps {@code records} (newest first) as untrusted: commits that looked like Ferry's records but
+   * no trusted key signed. They never become changes, verifications or blocks; the newest
+   * {@value #UNTRUSTED_KEPT} are listed by status and doctor.
+   */
+  public void untrusted(List<UntrustedRecord> records) {
+    List<UntrustedRecord> fresh = new ArrayList<>();
+    for (UntrustedRecord r : records) {
+      if (untrusted.stream().noneMatch(u -> u.commit().equals(r.commit()))
+          && fresh.stream().noneMatch(u -> u.commit().equals(r.commit()))) {
+        fresh.add(r);
+      }
+    }
+    untrusted.addAll(0, fresh);
+    while (untrusted.size() > UNTRUSTED_KEPT) {
+      untrusted.remove(untrusted.size() - 1);
+    }
+  }
+
   /** Marks the index up to date with {@code head} and {@code notesCommit}. */
   void at(String head, String notesCommit) {
     this.base = head;
@@ -250,6 +279,9 @@ public final class StateIndex {
     Map<String, String> out = new TreeMap<>();
     out.put(INDEX_FILE, write(new Header(FORMAT, branch, base, notes, seq)));
     services.forEach((key, s) -> out.put(key + ".json", write(s)));
+    if (!untrusted.isEmpty()) {
+      out.put(UNTRUSTED_FILE, write(untrusted));
+    }
     return out;
   }
 
@@ -272,6 +304,11 @@ public final class StateIndex {
       }
     });
     old.keySet().stream().filter(k -> !services.containsKey(k)).forEach(k -> out.put(k + ".json", (x, current) -> null));
+    List<UntrustedRecord> oldUntrusted = before == null ? List.of() : before.untrusted;
+    if (!untrusted.equals(oldUntrusted)) {
+      String text = untrusted.isEmpty() ? null : write(untrusted);
+      out.put(UNTRUSTED_FILE, (p, current) -> text);
+    }
     return out;
   }
 
@@ -279,6 +316,7 @@ public final class StateIndex {
   StateIndex copy() {
     StateIndex copy = new StateIndex(branch, base, notes, seq);
     copy.services.putAll(services); // the states are immutable records: sharing them is safe
+    copy.untrusted.addAll(untrusted);
     return copy;
   }
 
@@ -304,7 +342,7 @@ public final class StateIndex {
     List<PromotionRecord> promotions = new ArrayList<>(byCommit.values());
     promotions.sort(Comparator.comparing((PromotionRecord p) -> order.get(p.commit())).reversed());
     blocks.sort(Comparator.comparing((History.BlockEntry b) -> b.block().at()).reversed());
-    return History.fromRecords(promotions, verifications, blocks);
+    return History.fromRecords(promotions, verifications, blocks, untrusted);
   }
 
   private static String write(Object value) {
@@ -318,11 +356,12 @@ public final class StateIndex {
   @Override
   public boolean equals(Object o) {
     return o instanceof StateIndex other && Objects.equals(branch, other.branch) && Objects.equals(base, other.base)
-        && Objects.equals(notes, other.notes) && seq == other.seq && services.equals(other.services);
+        && Objects.equals(notes, other.notes) && seq == other.seq && services.equals(other.services)
+        && untrusted.equals(other.untrusted);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(branch, base, notes, seq, services);
+    return Objects.hash(branch, base, notes, seq, services, untrusted);
   }
 }

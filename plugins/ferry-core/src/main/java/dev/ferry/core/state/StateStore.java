@@ -7,6 +7,7 @@ import dev.ferry.core.git.CommitInfo;
 import dev.ferry.core.git.EnvRepo;
 import dev.ferry.core.git.FileChange;
 import dev.ferry.core.git.SideRef;
+import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.history.History;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,14 +55,16 @@ public final class StateStore {
    */
   public StateIndex current() {
     String head = repo.head();
-    String notes = repo.notesTip().orElse(null);
+    String notesTip = repo.notesTip().orElse(null);
     String tip = repo.stateTip().orElse(null);
-    String key = head + " " + notes + " " + tip;
+    String key = head + " " + notesTip + " " + tip;
     if (key.equals(cachedKey)) {
       return cached;
     }
-    StateIndex stored = tip == null ? null : StateIndex.read(repo, tip);
-    StateIndex now = reconcile(stored == null ? null : stored.copy(), head, notes);
+    List<UntrustedRecord> skipped = new ArrayList<>();
+    String notes = repo.readableNotes(notesTip, skipped);
+    StateIndex stored = tip == null ? null : read(tip);
+    StateIndex now = reconcile(stored == null ? null : stored.copy(), head, notes, skipped);
     if (now != stored && !now.equals(stored)) {
       try {
         repo.updateSide(update());
@@ -94,9 +97,12 @@ public final class StateStore {
       }
 
       @Override
-      public Map<String, FileChange> changes(String sideTip, String head, String notes) {
-        StateIndex before = sideTip == null ? null : StateIndex.read(repo, sideTip);
-        StateIndex after = reconcile(before == null ? null : before.copy(), head, notes);
+      public Map<String, FileChange> changes(String sideTip, String head, String notesTip) {
+        // never build on an index that a trusted key did not sign: it would carry a forgery forward
+        StateIndex before = sideTip == null ? null : read(sideTip);
+        List<UntrustedRecord> skipped = new ArrayList<>();
+        String notes = repo.readableNotes(notesTip, skipped);
+        StateIndex after = reconcile(before == null ? null : before.copy(), head, notes, skipped);
         return after.changesFrom(before);
       }
     };
@@ -107,7 +113,7 @@ public final class StateStore {
    * {@code ferry index rebuild} does).
    */
   public StateIndex rebuild() {
-    StateIndex built = fromHistory(repo.head(), repo.notesTip().orElse(null));
+    StateIndex built = fromHistory(repo.head(), repo.readableNotes(repo.notesTip().orElse(null), new ArrayList<>()));
     repo.updateSide(new SideRef() {
       @Override
       public String ref() {
@@ -115,7 +121,8 @@ public final class StateStore {
       }
 
       @Override
-      public Map<String, FileChange> changes(String sideTip, String head, String notes) {
+      public Map<String, FileChange> changes(String sideTip, String head, String notesTip) {
+        String notes = repo.readableNotes(notesTip, new ArrayList<>());
         StateIndex fresh = head.equals(built.base()) && Objects.equals(notes, built.notes()) ? built
             : fromHistory(head, notes);
         Map<String, FileChange> out = new LinkedHashMap<>(fresh.changesFrom(null));
@@ -146,7 +153,8 @@ public final class StateStore {
    */
   public List<String> check() {
     String head = repo.head();
-    String notes = repo.notesTip().orElse(null);
+    List<UntrustedRecord> skipped = new ArrayList<>();
+    String notes = repo.readableNotes(repo.notesTip().orElse(null), skipped);
     String tip = repo.stateTip().orElse(null);
     StateIndex built = fromHistory(head, notes);
     if (tip == null) {
@@ -154,11 +162,32 @@ public final class StateStore {
     }
     StateIndex stored;
     try {
-      stored = reconcile(StateIndex.read(repo, tip), head, notes);
+      stored = reconcile(read(tip), head, notes, skipped);
     } catch (dev.ferry.core.InputException e) {
       return List.of(e.getMessage());
     }
     return StateDiff.between(stored, built);
+  }
+
+  private static StateIndex withUntrusted(StateIndex index, List<UntrustedRecord> skipped) {
+    index.untrusted(skipped);
+    return index;
+  }
+
+  /**
+   * The index at {@code tip}. With {@code git.trust} and a key of Ferry's, the index commit must
+   * carry a trusted signature: a ref pushed by hand, or forged, must not decide policy.
+   */
+  private StateIndex read(String tip) {
+    if (repo.checksIndexSignature()) {
+      repo.untrustedBecause(tip).ifPresent(why -> {
+        throw new dev.ferry.core.InputException("the state index " + repo.stateRef() + " (" + tip.substring(0, 12)
+            + ") in " + repo.url() + " is not signed by a key git.trust names (" + why + "); Ferry signs every"
+            + " index commit, so this one was written by someone else and does not count", null,
+            "rebuild it from the signed history with 'ferry index rebuild -c ferry.yaml'", null);
+      });
+    }
+    return StateIndex.read(repo, tip);
   }
 
   /** The files of the index tree at {@code tip}, whatever they hold. */
@@ -181,22 +210,36 @@ public final class StateStore {
    * longer contains its base (rewritten by a force-push).
    */
   StateIndex reconcile(StateIndex index, String head, String notes) {
+    return reconcile(index, head, notes, List.of());
+  }
+
+  /**
+   * {@link #reconcile(StateIndex, String, String)}, where {@code notes} is the notes commit that
+   * counts and {@code skipped} the notes commits after it that no trusted key signed. With {@code
+   * git.trust}, only commits a trusted key signed are folded in; the others are kept as untrusted.
+   */
+  StateIndex reconcile(StateIndex index, String head, String notes, List<UntrustedRecord> skipped) {
+    if (index != null) {
+      index.untrusted(skipped);
+    }
     if (index != null && head.equals(index.base()) && Objects.equals(notes, index.notes())) {
       return index;
     }
     if (index == null) {
       listener.on(FerryEvent.progress(TOPIC, repo.url() + " " + repo.branch()
           + " has no state index yet: building it from the history"));
-      return fromHistory(head, notes);
+      return withUntrusted(fromHistory(head, notes), skipped);
     }
     if (!repo.isAncestor(index.base(), head)) {
       listener.on(FerryEvent.warn(TOPIC, "the state index of " + repo.url() + " " + repo.branch() + " was made at "
           + index.base().substring(0, 12) + ", which the branch no longer contains (a force-push?): rebuilding it from the history"));
-      return fromHistory(head, notes);
+      return withUntrusted(fromHistory(head, notes), skipped);
     }
     if (!head.equals(index.base())) {
-      List<CommitInfo> since = repo.commitsSince(index.base(), head, notes, Integer.MAX_VALUE);
+      List<UntrustedRecord> refused = new ArrayList<>();
+      List<CommitInfo> since = repo.commitsSince(index.base(), head, notes, Integer.MAX_VALUE, refused);
       since.forEach(index::apply);
+      index.untrusted(refused);
       listener.on(FerryEvent.progress(TOPIC, "reconciled the state index with the commits since its base "
           + index.base().substring(0, 12) + ": " + since.size() + " of them record state"));
     }
@@ -211,9 +254,13 @@ public final class StateStore {
         + " from up to " + historyDepth + " commits"));
     StateIndex index = StateIndex.empty(repo.branch());
     // blocks hold beyond the window: the rollback commits further back, oldest first
-    List<CommitInfo> older = new ArrayList<>(repo.log(historyDepth, History::mayHoldBlocks).older());
+    EnvRepo.Log log = repo.log(historyDepth, History::mayHoldBlocks);
+    List<CommitInfo> older = new ArrayList<>(log.older());
     java.util.Collections.reverse(older);
-    List<CommitInfo> recent = repo.commitsSince(null, head, notes, historyDepth);
+    List<UntrustedRecord> refused = new ArrayList<>();
+    List<CommitInfo> recent = repo.commitsSince(null, head, notes, historyDepth, refused);
+    index.untrusted(log.untrusted().stream().filter(u -> !u.ref().equals(EnvRepo.NOTES_REF)).toList());
+    index.untrusted(refused);
     for (CommitInfo c : older) {
       if (c.note() != null) {
         index.applyNote(c.id(), c.note());

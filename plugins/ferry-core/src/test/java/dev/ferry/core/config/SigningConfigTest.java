@@ -51,9 +51,9 @@ class SigningConfigTest {
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("unknown format", "  signing: {format: x509, keyFile: k}\n",
-            List.of("ferry.yaml:17:21: 'format' in git.signing must be one of ssh, openpgp, not 'x509'")),
+            List.of("ferry.yaml:17:21: 'format' in git.signing must be one of ssh, openpgp, github, not 'x509'")),
         Arguments.of("no format", "  signing: {keyFile: k}\n",
-            List.of("ferry.yaml:17:12: missing key 'format' in git.signing (one of ssh, openpgp)")),
+            List.of("ferry.yaml:17:12: missing key 'format' in git.signing (one of ssh, openpgp, github)")),
         Arguments.of("no key", "  signing: {format: ssh}\n",
             List.of("ferry.yaml:17:12: git.signing needs exactly one of keyFile (a private key file), keyFileEnv"
                 + " (a variable holding the key file's path) and keyEnv (a variable holding the key's text)")),
@@ -67,6 +67,12 @@ class SigningConfigTest {
         Arguments.of("unknown signing key", "  signing: {format: ssh, keyFile: k, agent: true}\n",
             List.of("ferry.yaml:17:38: unknown key 'agent' in git.signing (known: format, keyFile, keyFileEnv,"
                 + " keyEnv, passphraseEnv)")),
+        Arguments.of("format github with a key of Ferry's", "  signing: {format: github, keyEnv: K}\n",
+            List.of("ferry.yaml:17:21: git.signing format github creates commits through the GitHub API with the"
+                + " credentials of the repository's pullRequests, but env has no pullRequests with provider github;"
+                + " add pullRequests: {provider: github, tokenEnv: ...} (or app: ...) to it, or use format ssh or openpgp",
+                "ferry.yaml:17:37: keyEnv in git.signing does not go with format github: GitHub signs the commits"
+                + " it creates with its own key; remove keyEnv")),
         Arguments.of("empty trust", "  trust: {}\n",
             List.of("ferry.yaml:17:10: git.trust needs allowedSigners (an ssh allowed-signers file), keyring"
                 + " (OpenPGP public keys) or both")),
@@ -82,6 +88,27 @@ class SigningConfigTest {
         .containsExactlyElementsOf(expected);
     assertThat(ConfigSchemaTest.validate(text)).as("the schema refuses it too").isNotEmpty();
     assertThat(String.join("\n", expected)).doesNotContain("BEGIN OPENSSH");
+  }
+
+  static final String GITHUB_PULL_REQUESTS = "    url: https://git.example.com/platform/env.git\n"
+      + "    pullRequests: {provider: github, repository: acme/env, tokenEnv: GITHUB_TOKEN}\n";
+
+  @Test
+  void formatGithubNeedsNoKeyAndAGitHubForgeForEveryRepository() throws Exception {
+    String text = withGit("  signing: {format: github}\n").replace("    url: https://git.example.com/platform/env.git\n",
+        GITHUB_PULL_REQUESTS);
+    assertThat(ConfigLoader.problems("ferry.yaml", text)).isEmpty();
+    assertThat(ConfigSchemaTest.validate(text)).isEmpty();
+    FerryConfig config = ConfigLoaderTest.parse(text);
+    assertThat(config.signing().format()).isEqualTo(SigningConfig.Format.GITHUB);
+    assertThat(config.signing().keyFile()).isNull();
+
+    // the schema cannot see across repos and git: the loader says which repository lacks GitHub
+    String gitlab = text.replace("provider: github", "provider: gitlab");
+    assertThat(ConfigLoader.problems("ferry.yaml", gitlab)).map(ConfigProblem::toString).containsExactly(
+        "ferry.yaml:18:21: git.signing format github creates commits through the GitHub API with the credentials"
+            + " of the repository's pullRequests, but env has no pullRequests with provider github; add pullRequests:"
+            + " {provider: github, tokenEnv: ...} (or app: ...) to it, or use format ssh or openpgp");
   }
 
   @Test

@@ -97,7 +97,7 @@ final class GitHubApiFake extends ForgeApiFake {
   }
 
   @Override
-  Object route(String method, String path, Map<String, String> q, JsonNode body, Answer answer) {
+  Object route(String method, String path, Map<String, String> q, JsonNode body, Answer answer) throws IOException {
     Matcher m;
     if ((m = TOKENS.matcher(path)).matches() && method.equals("POST")) {
       if (!m.group(1).equals(installationId)) {
@@ -107,7 +107,7 @@ final class GitHubApiFake extends ForgeApiFake {
       return Map.of("token", installationToken, "expires_at", now().plusSeconds(3600).toString());
     }
     if (path.equals("/graphql") && method.equals("POST")) {
-      return graphql(body);
+      return graphql(body, answer);
     }
     if ((m = PULLS.matcher(path)).matches() && m.group(1).equals(repository)) {
       if (method.equals("GET")) {
@@ -221,9 +221,20 @@ final class GitHubApiFake extends ForgeApiFake {
     return null;
   }
 
-  private Object graphql(JsonNode body) {
+  private boolean lostAnswer;
+
+  private Object graphql(JsonNode body, Answer answer) throws IOException {
     String query = body.path("query").asText();
     JsonNode vars = body.path("variables");
+    if (query.contains("createCommitOnBranch")) {
+      Object out = createCommitOnBranch(vars.path("input"));
+      if (lostAnswer) {
+        lostAnswer = false;
+        answer.status = 502;
+        return Map.of("message", "Bad Gateway");
+      }
+      return out;
+    }
     if (!query.contains("enablePullRequestAutoMerge")) {
       return Map.of("errors", List.of(Map.of("message", "unknown query")));
     }
@@ -239,6 +250,94 @@ final class GitHubApiFake extends ForgeApiFake {
     p.autoMerge = new String[] {vars.path("method").asText().toLowerCase(java.util.Locale.ROOT),
         vars.path("headline").asText(), vars.path("body").asText()};
     return Map.of("data", Map.of("enablePullRequestAutoMerge", Map.of("pullRequest", Map.of("number", p.number))));
+  }
+
+  /** Runs once before the next createCommitOnBranch is applied: another writer moving the branch. */
+  Runnable beforeNextCommit;
+  /** The next createCommitOnBranch makes its commit, then answers 502 as if the answer were lost. */
+  boolean loseNextCommitAnswer;
+  /** The commits createCommitOnBranch made, oldest first. */
+  final List<String> createdCommits = new ArrayList<>();
+
+  /**
+   * {@code createCommitOnBranch} as GitHub documents it: the branch must be at {@code expectedHeadOid}
+   * ({@code STALE_DATA} otherwise, with GitHub's message); additions carry base64 contents; the
+   * message is the headline, a blank line and the body; the author is the token's user and GitHub
+   * the committer. The commit lands in the real bare repository with a compare-and-swap.
+   */
+  private Object createCommitOnBranch(JsonNode input) throws IOException {
+    if (beforeNextCommit != null) {
+      Runnable r = beforeNextCommit;
+      beforeNextCommit = null;
+      r.run();
+    }
+    String owner = input.path("branch").path("repositoryNameWithOwner").asText();
+    String branch = input.path("branch").path("branchName").asText();
+    String expected = input.path("expectedHeadOid").asText();
+    if (!owner.equals(repository)) {
+      return Map.of("data", java.util.Collections.singletonMap("createCommitOnBranch", null), "errors", List.of(Map.of(
+          "type", "NOT_FOUND", "message", "Could not resolve to a Repository with the name '" + owner + "'.")));
+    }
+    try (org.eclipse.jgit.lib.Repository repo = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+        .setGitDir(bare.toFile()).build();
+         org.eclipse.jgit.lib.ObjectInserter ins = repo.newObjectInserter();
+         org.eclipse.jgit.revwalk.RevWalk rw = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+      org.eclipse.jgit.lib.Ref ref = repo.exactRef("refs/heads/" + branch);
+      if (ref == null || !ref.getObjectId().name().equals(expected)) {
+        return Map.of("data", java.util.Collections.singletonMap("createCommitOnBranch", null), "errors", List.of(Map.of(
+            "type", "STALE_DATA", "path", List.of("createCommitOnBranch"),
+            "message", "Expected branch to point to \"" + expected + "\" but it did not.  Pull and try again.")));
+      }
+      org.eclipse.jgit.revwalk.RevCommit head = rw.parseCommit(ref.getObjectId());
+      org.eclipse.jgit.dircache.DirCache dc = org.eclipse.jgit.dircache.DirCache.newInCore();
+      org.eclipse.jgit.dircache.DirCacheBuilder builder = dc.builder();
+      try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
+        builder.addTree(new byte[0], 0, reader, head.getTree());
+      }
+      builder.finish();
+      org.eclipse.jgit.dircache.DirCacheEditor editor = dc.editor();
+      for (JsonNode d : input.path("fileChanges").path("deletions")) {
+        editor.add(new org.eclipse.jgit.dircache.DirCacheEditor.DeletePath(d.path("path").asText()));
+      }
+      for (JsonNode a : input.path("fileChanges").path("additions")) {
+        org.eclipse.jgit.lib.ObjectId blob = ins.insert(org.eclipse.jgit.lib.Constants.OBJ_BLOB,
+            Base64.getDecoder().decode(a.path("contents").asText()));
+        editor.add(new org.eclipse.jgit.dircache.DirCacheEditor.PathEdit(a.path("path").asText()) {
+          @Override
+          public void apply(org.eclipse.jgit.dircache.DirCacheEntry e) {
+            e.setFileMode(org.eclipse.jgit.lib.FileMode.REGULAR_FILE);
+            e.setObjectId(blob);
+          }
+        });
+      }
+      editor.finish();
+      org.eclipse.jgit.lib.CommitBuilder cb = new org.eclipse.jgit.lib.CommitBuilder();
+      cb.setTreeId(dc.writeTree(ins));
+      cb.setParentId(head);
+      cb.setAuthor(new org.eclipse.jgit.lib.PersonIdent("ferry-bot[bot]", "ferry-bot[bot]@users.noreply.github.com",
+          now(), java.time.ZoneOffset.UTC));
+      cb.setCommitter(new org.eclipse.jgit.lib.PersonIdent("GitHub", "noreply@github.com", now(), java.time.ZoneOffset.UTC));
+      String headline = input.path("message").path("headline").asText();
+      String msgBody = input.path("message").path("body").asText("");
+      cb.setMessage(msgBody.isEmpty() ? headline : headline + "\n\n" + msgBody);
+      org.eclipse.jgit.lib.ObjectId commit = ins.insert(cb);
+      ins.flush();
+      org.eclipse.jgit.lib.RefUpdate u = repo.updateRef("refs/heads/" + branch);
+      u.setExpectedOldObjectId(head);
+      u.setNewObjectId(commit);
+      org.eclipse.jgit.lib.RefUpdate.Result result = u.update(rw);
+      if (result != org.eclipse.jgit.lib.RefUpdate.Result.FAST_FORWARD) {
+        return Map.of("data", java.util.Collections.singletonMap("createCommitOnBranch", null), "errors", List.of(Map.of(
+            "type", "STALE_DATA", "message", "Expected branch to point to \"" + expected + "\" but it did not.  Pull and try again.")));
+      }
+      createdCommits.add(commit.name());
+      if (loseNextCommitAnswer) {
+        loseNextCommitAnswer = false;
+        lostAnswer = true;
+      }
+      return Map.of("data", Map.of("createCommitOnBranch", Map.of("commit", Map.of("oid", commit.name(),
+          "url", "https://github.example/" + repository + "/commit/" + commit.name()))));
+    }
   }
 
   Map<String, Object> json(Pull p) {
