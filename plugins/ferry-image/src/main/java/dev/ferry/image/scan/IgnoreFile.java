@@ -156,7 +156,7 @@ public final class IgnoreFile {
         out.add(new ScanPolicy.Ignore(id, null,
             statement.isBlank() ? "listed in " + at.file() + ":" + at.line() : statement, expires, at,
             new ScanPolicy.Scope(section.getValue(), v.get("paths").map(YamlDocument.Value::texts).orElse(List.of()),
-                purls, null, null, null, null), false));
+                purls, null, null, null, null, false), false));
       }
     }
     return out;
@@ -191,11 +191,13 @@ public final class IgnoreFile {
         throw v.error("this Grype ignore rule has no condition, so it would ignore every finding; give"
             + " 'vulnerability', 'fix-state' or 'package'");
       }
+      // as Grype: a rule's id matches related ids (GHSA of a CVE) only with include-aliases: true
+      boolean aliases = v.get("include-aliases").map(YamlDocument.Value::bool).orElse(false);
       SourceLocation at = v.location();
       String reason = v.get("reason").map(YamlDocument.Value::text).orElse("");
       out.add(new ScanPolicy.Ignore(id, name, reason.isBlank() ? "listed in " + at.file() + ":" + at.line() : reason,
           null, at, new ScanPolicy.Scope(Finding.Kind.VULNERABILITY, List.of(), List.of(), version, type, location,
-              fixState), false));
+              fixState, !aliases), false));
     }
     return out;
   }

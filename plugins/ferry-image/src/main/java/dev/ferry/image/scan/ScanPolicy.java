@@ -81,7 +81,8 @@ public record ScanPolicy(String file, Severity failOn, boolean onlyFixable, List
     }
 
     public boolean matches(Finding f) {
-      return (id == null || f.isKnownAs(id)) && (packageName == null || packageName.equals(f.packageName()))
+      boolean sameId = id == null || (scope.exactId() ? f.id().equalsIgnoreCase(id) : f.isKnownAs(id));
+      return sameId && (packageName == null || packageName.equals(f.packageName()))
           && scope.matches(f);
     }
 
@@ -105,10 +106,12 @@ public record ScanPolicy(String file, Severity failOn, boolean onlyFixable, List
    * @param packageType the package type equals this (as the report writes it), or null
    * @param packageLocation one of the finding's locations matches this glob, or null
    * @param fixState the scanner's fix state word equals this (Grype {@code fix-state}), or null
+   * @param exactId whether the id must be the finding's own, not one of its aliases (a Grype rule
+   *     without {@code include-aliases: true}, as Grype matches it)
    */
   public record Scope(Finding.Kind kind, List<String> paths, List<String> purls, String packageVersion,
-      String packageType, String packageLocation, String fixState) {
-    public static final Scope ANY = new Scope(null, List.of(), List.of(), null, null, null, null);
+      String packageType, String packageLocation, String fixState, boolean exactId) {
+    public static final Scope ANY = new Scope(null, List.of(), List.of(), null, null, null, null, false);
 
     public Scope {
       paths = List.copyOf(paths);

@@ -117,6 +117,30 @@ class IgnoreFileTest {
   }
 
   @Test
+  void aGrypeRuleMatchesAliasesOnlyWithIncludeAliasesAsGrypeDoes() throws Exception {
+    Path report = dir.resolve("grype-aliases.json");
+    Files.writeString(report, """
+        {"matches": [
+          {"vulnerability": {"id": "CVE-2023-28755", "severity": "High", "fix": {"versions": ["3.0.6-r0"], "state": "fixed"}},
+           "artifact": {"name": "ruby-3.0", "version": "3.0.4-r1", "type": "apk"}},
+          {"vulnerability": {"id": "GHSA-hv5j-3h9f-99c2", "severity": "High", "fix": {"versions": ["0.10.2"], "state": "fixed"}},
+           "relatedVulnerabilities": [{"id": "CVE-2023-28755"}],
+           "artifact": {"name": "uri", "version": "0.10.1", "type": "gem"}}],
+         "source": {"target": {"userInput": "cgr.dev/chainguard/ruby:latest"}}}
+        """);
+    ScanReport r = ReportReader.read(report);
+    ScanPolicy policy = ScanPolicy.defaults();
+    Verdict exact = policy.withIgnores(read(".grype.yaml", "ignore:\n  - vulnerability: CVE-2023-28755\n"))
+        .evaluate(r, null, TODAY);
+    assertThat(exact.decisions()).extracting(Verdict.Decision::outcome)
+        .containsExactly(Verdict.Outcome.IGNORED, Verdict.Outcome.BLOCKING);
+    Verdict aliases = policy.withIgnores(read(".grype.yaml",
+        "ignore:\n  - vulnerability: CVE-2023-28755\n    include-aliases: true\n")).evaluate(r, null, TODAY);
+    assertThat(aliases.decisions()).extracting(Verdict.Decision::outcome)
+        .containsExactly(Verdict.Outcome.IGNORED, Verdict.Outcome.IGNORED);
+  }
+
+  @Test
   void theFormatIsDetectedByContentWhenTheNameDoesNotSay() throws Exception {
     assertThat(IgnoreFile.detect("scan/ignores.yaml", "ignore:\n  - vulnerability: CVE-1\n")).isEqualTo(IgnoreFile.Format.GRYPE);
     assertThat(IgnoreFile.detect("scan/ignores.yaml", "secrets:\n  - id: x\n")).isEqualTo(IgnoreFile.Format.TRIVY_YAML);
