@@ -117,6 +117,29 @@ class SecretsAndMisconfigurationsTest {
   }
 
   @Test
+  void trivysSarifSecretsAreReadWithoutTheMatchItQuotes() throws Exception {
+    Path sarif = dir.resolve("trivy.sarif");
+    Files.writeString(sarif, """
+        {"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+         "runs": [{"tool": {"driver": {"name": "Trivy", "rules": [
+           {"id": "aws-access-key-id", "name": "Secret", "shortDescription": {"text": "AWS Access Key ID"},
+            "properties": {"precision": "very-high", "security-severity": "9.5", "tags": ["secret", "security", "CRITICAL"]}}]}},
+          "results": [{"ruleId": "aws-access-key-id", "ruleIndex": 0, "level": "error",
+            "message": {"text": "Artifact: deploy.sh\\nType: \\nSecret AWS Access Key ID\\nSeverity: CRITICAL\\nMatch: export AWS_ACCESS_KEY_ID=FERRYTESTSECRETVALUE9"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "deploy.sh", "uriBaseId": "ROOTPATH"},
+              "region": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 1}}}]}]}]}
+        """);
+    Finding f = ReportReader.read(sarif).findings().get(0);
+    assertThat(f.kind()).isEqualTo(Finding.Kind.SECRET);
+    assertThat(f.id()).isEqualTo("aws-access-key-id");
+    assertThat(f.where()).isEqualTo("deploy.sh:3");
+    assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(f.title()).isEqualTo("AWS Access Key ID");
+    assertThat(f.toString()).doesNotContain("FERRYTESTSECRETVALUE");
+    assertThat(ScanPolicy.defaults().evaluate(ReportReader.read(sarif), null, TODAY).passed()).isFalse();
+  }
+
+  @Test
   void trivyRunsOnlyTheScannersThePolicyJudges() throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path script = bin.resolve("trivy");
