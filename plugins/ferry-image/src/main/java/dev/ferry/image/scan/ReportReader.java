@@ -84,7 +84,7 @@ public final class ReportReader {
     if (root.path("bomFormat").asText("").equals("CycloneDX")) {
       throw new InputException("the report " + file + " is a CycloneDX SBOM (a list of components), not a list of"
           + " vulnerabilities; " + EXPECTED, null, "scan the SBOM (trivy sbom FILE --format json, grype sbom:FILE -o json)"
-          + " and pass that report", null);
+          + " and pass that report; a CycloneDX VEX (analysis.state on its vulnerabilities) goes to --vex FILE", null);
     }
     throw new InputException("the report " + file + " is not a known vulnerability report; " + EXPECTED);
   }

@@ -210,6 +210,10 @@ public final class Vex {
           time != null ? time : documentTime, order + i));
       i++;
     }
+    if (out.isEmpty()) {
+      throw new InputException("the CycloneDX document " + file + " states nothing: none of its vulnerabilities has an"
+          + " analysis.state, so it is a list of findings, not a VEX; " + EXPECTED);
+    }
     return out;
   }
 

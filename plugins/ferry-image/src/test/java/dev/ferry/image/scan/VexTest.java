@@ -139,6 +139,8 @@ class VexTest {
       "{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [{\"id\": \"CVE-1\", \"analysis\": {\"state\": \"resolved\"}}]}"
           + "|vulnerabilities[0].affects: needs at least one",
       "{\"matches\": []}|is not a known VEX format",
+      "{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [{\"id\": \"CVE-1\", \"ratings\": []}]}"
+          + "|states nothing: none of its vulnerabilities has an analysis.state",
   })
   void badVexIsInputNamingTheFileAndField(String json, String message) throws Exception {
     Path file = dir.resolve("bad.vex.json");
