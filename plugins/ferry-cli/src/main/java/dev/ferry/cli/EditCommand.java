@@ -134,15 +134,10 @@ public final class EditCommand implements Runnable {
         throw new InputException("no key of " + file + " holds an image of " + allOf, null,
             "check the repository name, or name the key with --key", null);
       }
-      String after = before;
-      String old = null;
-      for (YamlPath k : keys) {
-        ImageTarget target = new dev.ferry.core.edit.HelmImage(k, sha);
-        if (old == null) {
-          old = target.read(name, after).map(ImageRef::toString).orElse(null);
-        }
-        after = target.write(name, after, ref);
-      }
+      ImageTarget target = allOf == null ? new dev.ferry.core.edit.HelmImage(keys.get(0), sha)
+          : new dev.ferry.core.edit.HelmImages(ImageRef.parse(allOf), sha);
+      String old = target.read(name, before).map(ImageRef::toString).orElse(null);
+      String after = target.write(name, before, ref);
       String where = String.join(", ", keys.stream().map(YamlPath::toString).toList());
       if (canRender && !after.equals(before)) {
         Console console = Console.of(spec.commandLine());

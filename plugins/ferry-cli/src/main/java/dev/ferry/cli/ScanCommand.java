@@ -52,6 +52,12 @@ final class ScanCommand implements Callable<Integer> {
   Path junit;
   @Option(names = "--markdown", paramLabel = "FILE", description = "Write a Markdown summary.")
   Path markdown;
+  @Option(names = "--vex", paramLabel = "FILE",
+      description = "An OpenVEX or CycloneDX VEX document: its not_affected and fixed statements suppress findings (repeatable).")
+  List<Path> vex = new java.util.ArrayList<>();
+  @Option(names = "--ignore-file", paramLabel = "FILE",
+      description = "A .trivyignore, .trivyignore.yaml or .grype.yaml whose entries Ferry applies as ignores (repeatable).")
+  List<Path> ignoreFiles = new java.util.ArrayList<>();
   @Option(names = "--insecure-registry", description = "The image's registry serves plain HTTP (for Trivy).")
   boolean insecure;
 
@@ -72,6 +78,8 @@ final class ScanCommand implements Callable<Integer> {
         .sarifArtifact(sarifLocation)
         .junit(junit)
         .markdown(markdown)
+        .vex(vex)
+        .ignoreFiles(ignoreFiles)
         .access(ImageOptions.access(ref, insecure))
         .listener(console)
         .call();
@@ -93,8 +101,31 @@ final class ScanCommand implements Callable<Integer> {
     root.put("failOn", v.failOn().name());
     root.put("onlyFixable", v.onlyFixable());
     root.put("blocking", v.blocking().stream().map(d -> finding(d.finding(), d.why())).toList());
+    root.put("suppressed", v.suppressed().stream().map(d -> {
+      Map<String, Object> m = finding(d.finding(), d.why());
+      Map<String, Object> statement = new LinkedHashMap<>();
+      statement.put("status", d.vex().status().word());
+      statement.put("justification", d.vex().justification());
+      statement.put("document", d.vex().document());
+      m.put("vex", statement);
+      return m;
+    }).toList());
     root.put("expiredIgnores", v.expiredIgnores().stream().map(e -> Map.of(
-        "id", e.id(), "expires", e.expires().toString(), "location", e.location().toString())).toList());
+        "id", e.describe(), "expires", e.expires().toString(), "location", e.location().toString())).toList());
+    if (!v.lapsedIgnores().isEmpty()) {
+      root.put("lapsedIgnores", v.lapsedIgnores().stream().map(e -> Map.of(
+          "id", e.describe(), "expires", e.expires().toString(), "location", e.location().toString())).toList());
+    }
+    if (!v.notJudged().isEmpty()) {
+      Map<String, Long> off = new LinkedHashMap<>();
+      for (Finding.Kind k : Finding.Kind.values()) {
+        long n = v.notJudged().stream().filter(f -> f.kind() == k).count();
+        if (n > 0) {
+          off.put(k.word() + "s", n);
+        }
+      }
+      root.put("notJudged", off);
+    }
     Map<String, Long> counts = new LinkedHashMap<>();
     for (Verdict.Outcome o : Verdict.Outcome.values()) {
       counts.put(o.name().toLowerCase(java.util.Locale.ROOT), v.count(o));
@@ -105,7 +136,17 @@ final class ScanCommand implements Callable<Integer> {
 
   private static Map<String, Object> finding(Finding f, String why) {
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", f.kind().word());
     m.put("id", f.id());
+    if (f.kind() != Finding.Kind.VULNERABILITY) {
+      // the rule and the place only: a secret's match text is never read, so never printed
+      m.put("title", f.title());
+      m.put("target", f.target());
+      m.put("line", f.line());
+      m.put("severity", f.severity().name());
+      m.put("why", why);
+      return m;
+    }
     m.put("package", f.packageName());
     m.put("installedVersion", f.installedVersion());
     m.put("fixedVersion", f.fixedVersion());
@@ -126,7 +167,9 @@ final class ScanCommand implements Callable<Integer> {
     s.append(v.passed() ? "PASSED" : "BLOCKED").append(": ")
         .append(v.count(Verdict.Outcome.BLOCKING)).append(" blocking, ")
         .append(v.count(Verdict.Outcome.ALLOWED)).append(" allowed, ")
-        .append(v.count(Verdict.Outcome.IGNORED)).append(" ignored (")
+        .append(v.count(Verdict.Outcome.IGNORED)).append(" ignored")
+        .append(v.count(Verdict.Outcome.SUPPRESSED) == 0 ? "" : ", " + v.count(Verdict.Outcome.SUPPRESSED) + " suppressed")
+        .append(" (")
         .append(v.failOn()).append(" and above").append(v.onlyFixable() ? ", fixable only" : "").append(")\n");
     List<Verdict.Decision> blocking = v.blocking();
     for (Verdict.Decision d : blocking) {
@@ -139,8 +182,16 @@ final class ScanCommand implements Callable<Integer> {
         s.append("  allowed, ").append(d.why()).append(": ").append(d.finding().describe()).append('\n');
       }
     }
-    v.expiredIgnores().forEach(e -> s.append("  expired ignore entry: ").append(e.id()).append(" at ")
+    for (Verdict.Decision d : v.suppressed()) {
+      s.append("  suppressed by VEX: ").append(d.finding().describe()).append(": ").append(d.vex().describe()).append('\n');
+    }
+    v.expiredIgnores().forEach(e -> s.append("  expired ignore entry: ").append(e.describe()).append(" at ")
         .append(e.location()).append(" (expired on ").append(e.expires()).append("; renew or remove it)\n"));
+    v.lapsedIgnores().forEach(e -> s.append("  ignore entry no longer applies: ").append(e.describe()).append(" at ")
+        .append(e.location()).append(" (expired on ").append(e.expires()).append(")\n"));
+    if (!v.notJudged().isEmpty()) {
+      s.append("  ").append(dev.ferry.image.scan.ScanOutputs.notJudged(v)).append('\n');
+    }
     return s.toString();
   }
 }

@@ -240,7 +240,8 @@ final class ConfigBuilder {
         int slash = helm.lastIndexOf('/');
         chart = slash < 0 ? "." : helm.substring(0, slash);
       }
-      return new HelmTarget(helm, Optional.ofNullable(text(node, "key")).orElse("image"), chart);
+      return new HelmTarget(helm, Optional.ofNullable(text(node, "key")).orElse("image"), chart,
+          "true".equals(text(node, "allOf")));
     }
     String kustomize = text(node, "kustomize");
     if (kustomize != null) {

@@ -76,7 +76,7 @@ final class Validator {
 
   private static Map<String, List<String>> targetKeys() {
     Map<String, List<String>> keys = new LinkedHashMap<>();
-    keys.put("helm", List.of("helm", "key", "chart"));
+    keys.put("helm", List.of("helm", "key", "chart", "allOf"));
     keys.put("kustomize", List.of("kustomize", "name"));
     keys.put("yaml", List.of("yaml", "path"));
     keys.put("marker", List.of("marker"));
@@ -634,6 +634,11 @@ final class Validator {
         String key = optionalText(keys, "key", where);
         if (key != null && (key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains(".."))) {
           problem(keys.get("key"), "'key' in " + where + " must be a key or dotted path like image or app.image");
+        }
+        bool(keys, "allOf", where);
+        if (key != null && keys.containsKey("allOf") && "true".equals(text(keys.get("allOf")))) {
+          problem(keys.get("allOf"), "'allOf: true' in " + where + " sets every key holding the service's image;"
+              + " it cannot go with 'key: " + key + "': give one");
         }
       }
       case "kustomize" -> optionalText(keys, "name", where);

@@ -170,24 +170,31 @@ public record HelmImage(YamlPath key, ShaForm sha) implements ImageTarget {
 
   /** {@code image: path} beside {@code registry}, or {@code image: full/name}, with a tag. */
   private void imageString(YamlTree tree, Node root, Mapping m, ImageRef image, List<Splice> splices, List<String> added) {
+    // no tag, digest or sha beside it: the string is the whole reference (image: repo:tag); adding a
+    // tag key the chart may never read would be a guess
+    boolean whole = m.entry("tag").isEmpty() && m.entry("digest").isEmpty() && m.entry("sha").isEmpty();
+    String version = (image.tag() == null ? "" : ":" + image.tag()) + (image.digest() == null ? "" : "@" + image.digest());
+    String suffix = whole ? version : "";
     if (m.entry("registry").isPresent()) {
       set(tree, m, key, "registry", image.effectiveRegistry(), splices, added);
-      set(tree, m, key, "image", image.repository(), splices, added);
+      set(tree, m, key, "image", image.repository() + suffix, splices, added);
     } else {
       Optional<ImageRef> current = ImageTarget.parseQuietly(scalar(m, "image"));
       boolean heldRegistry = current.map(c -> c.registry() != null).orElse(true);
       String global = globalRegistry(root);
       if (heldRegistry || image.registry() == null) {
-        set(tree, m, key, "image", image.name(), splices, added);
+        set(tree, m, key, "image", image.name() + suffix, splices, added);
       } else if (image.registry().equals(global)) {
-        set(tree, m, key, "image", image.repository(), splices, added);
+        set(tree, m, key, "image", image.repository() + suffix, splices, added);
       } else {
         // a path without its registry: the chart prepends a registry key of its defaults (registry/image)
-        set(tree, m, key, "image", image.repository(), splices, added);
+        set(tree, m, key, "image", image.repository() + suffix, splices, added);
         set(tree, m, key, "registry", image.registry(), splices, added);
       }
     }
-    version(tree, m, key, image, splices, added);
+    if (!whole) {
+      version(tree, m, key, image, splices, added);
+    }
   }
 
   /** The registry a chart prepends to paths by default: {@code global.image.registry} or {@code global.imageRegistry}. */

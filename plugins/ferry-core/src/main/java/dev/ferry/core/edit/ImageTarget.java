@@ -14,7 +14,7 @@ import java.util.Optional;
  * if (after == before) { ... already in place ... }
  * }</pre>
  */
-public sealed interface ImageTarget permits HelmImage, KustomizeImage, MarkerImage, PathImage {
+public sealed interface ImageTarget permits HelmImage, HelmImages, KustomizeImage, MarkerImage, PathImage {
 
   /**
    * Returns {@code text} with the image set; the SAME String instance ({@code ==}) when the image
@@ -35,6 +35,14 @@ public sealed interface ImageTarget permits HelmImage, KustomizeImage, MarkerIma
    */
   static ImageTarget helm(String key) {
     return new HelmImage(YamlPath.parse(key == null || key.isEmpty() ? "image" : key));
+  }
+
+  /**
+   * Helm values: every key of the file that holds an image of {@code repository} (any tag), each
+   * set as {@link #helm(String)} sets one.
+   */
+  static ImageTarget helmAllOf(ImageRef repository) {
+    return new HelmImages(repository);
   }
 
   /**

@@ -112,7 +112,12 @@ final class EditProof {
   }
 
   private static String describe(TargetFile t) {
-    return t.config() instanceof HelmTarget helm ? t.path() + " key '" + helm.key() + "'" : t.path();
+    if (t.config() instanceof HelmTarget helm) {
+      return helm.allOf() && t.target() instanceof dev.ferry.core.edit.HelmImages all
+          ? t.path() + " every key holding " + all.repository().name()
+          : t.path() + " key '" + helm.key() + "'";
+    }
+    return t.path();
   }
 
   /** A Helm target whose chart is in the repository, or a Kustomize overlay. */

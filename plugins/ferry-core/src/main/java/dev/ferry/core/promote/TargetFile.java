@@ -31,7 +31,8 @@ record TargetFile(String service, String path, ImageTarget target, TargetConfig 
     ImageTarget target;
     if (config instanceof HelmTarget helm) {
       path = helm.path();
-      target = ImageTarget.helm(helm.key() == null ? "image" : helm.key());
+      target = helm.allOf() ? ImageTarget.helmAllOf(service.image())
+          : ImageTarget.helm(helm.key() == null ? "image" : helm.key());
     } else if (config instanceof KustomizeTarget kustomize) {
       path = Kustomization.FILE_NAMES.stream()
           .map(name -> join(kustomize.path(), name))

@@ -61,6 +61,8 @@ class ConfigSchemaTest {
       "image with a tag           | 'shop/web}'                            | 'shop/web:1.0}'",
       "bad duration               | 'after: dev'                           | 'after: dev\n    soak: 10 min'",
       "two target kinds           | '{helm: \"envs/{env}/{service}/values.yaml\"}' | '{helm: a.yaml, kustomize: a}'",
+      "allOf beside key           | '{helm: \"envs/{env}/{service}/values.yaml\"}' | '{helm: a.yaml, key: web.image, allOf: true}'",
+      "allOf not a boolean        | '{helm: \"envs/{env}/{service}/values.yaml\"}' | '{helm: a.yaml, allOf: all}'",
       "path climbing out          | '\"envs/{env}/{service}/values.yaml\"'  | 'envs/../x.yaml'",
       "absolute path              | '\"envs/{env}/{service}/values.yaml\"'  | /etc/values.yaml",
       "unknown placeholder        | '{service}/values'                     | '{svc}/values'",

@@ -30,7 +30,7 @@ public final class ReportReader {
   static final String EXPECTED = "expected a Trivy JSON report (top-level \"Results\"), a Grype JSON"
       + " report (top-level \"matches\") or SARIF 2.1.0 (\"version\": \"2.1.0\" and \"runs\")";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern MESSAGE_FIELD = Pattern.compile("(?m)^(Package|Installed Version|Version|Fixed Version|Fix Version|Severity|Vulnerability)(?::[ \\t]*| )(.*)$");
+  private static final Pattern MESSAGE_FIELD = Pattern.compile("(?m)^(Package|Installed Version|Version|Fixed Version|Fix Version|Severity|Vulnerability|Target|Line)(?::[ \\t]*| )(.*)$");
 
   private ReportReader() {
   }
@@ -84,7 +84,7 @@ public final class ReportReader {
     if (root.path("bomFormat").asText("").equals("CycloneDX")) {
       throw new InputException("the report " + file + " is a CycloneDX SBOM (a list of components), not a list of"
           + " vulnerabilities; " + EXPECTED, null, "scan the SBOM (trivy sbom FILE --format json, grype sbom:FILE -o json)"
-          + " and pass that report", null);
+          + " and pass that report; a CycloneDX VEX (analysis.state on its vulnerabilities) goes to --vex FILE", null);
     }
     throw new InputException("the report " + file + " is not a known vulnerability report; " + EXPECTED);
   }
@@ -101,10 +101,8 @@ public final class ReportReader {
     List<Finding> findings = new ArrayList<>();
     int r = 0;
     for (JsonNode result : results) {
-      JsonNode vulns = result.path("Vulnerabilities");
-      if (!vulns.isMissingNode() && !vulns.isNull() && !vulns.isArray()) {
-        throw malformed(file, "Trivy", "Results[" + r + "].Vulnerabilities must be a list");
-      }
+      JsonNode vulns = list(file, result, "Vulnerabilities", r);
+      String type = result.path("Type").asText("");
       int v = 0;
       for (JsonNode vuln : vulns) {
         String id = vuln.path("VulnerabilityID").asText("");
@@ -126,13 +124,52 @@ public final class ReportReader {
         findings.add(new Finding(id, vuln.path("PkgName").asText(""), vuln.path("InstalledVersion").asText(""),
             fixed.isEmpty() ? null : fixed, fix,
             Severity.of(vuln.path("Severity").asText()).orElse(Severity.UNKNOWN),
-            vuln.path("Title").asText(""), result.path("Target").asText(""), aliases, trivyScore(vuln.path("CVSS"))));
+            vuln.path("Title").asText(""), result.path("Target").asText(""), aliases, trivyScore(vuln.path("CVSS")),
+            Finding.Kind.VULNERABILITY, 0, vuln.path("PkgIdentifier").path("PURL").asText(""), type, status));
         v++;
+      }
+      // Match and Code carry the secret itself: only the rule, title and place are read
+      int s = 0;
+      for (JsonNode secret : list(file, result, "Secrets", r)) {
+        String rule = secret.path("RuleID").asText("");
+        if (rule.isEmpty()) {
+          throw malformed(file, "Trivy", "Results[" + r + "].Secrets[" + s + "] has no RuleID");
+        }
+        findings.add(Finding.atLine(Finding.Kind.SECRET, rule,
+            Severity.of(secret.path("Severity").asText()).orElse(Severity.UNKNOWN), secret.path("Title").asText(""),
+            result.path("Target").asText(""), secret.path("StartLine").asInt(0), List.of()));
+        s++;
+      }
+      int m = 0;
+      for (JsonNode misconf : list(file, result, "Misconfigurations", r)) {
+        String id = misconf.path("ID").asText("");
+        if (id.isEmpty()) {
+          throw malformed(file, "Trivy", "Results[" + r + "].Misconfigurations[" + m + "] has no ID");
+        }
+        // with --include-non-failures Trivy lists passed checks too: only failures are findings
+        String status = misconf.path("Status").asText("FAIL");
+        if (status.equals("FAIL")) {
+          String avd = misconf.path("AVDID").asText("");
+          findings.add(Finding.atLine(Finding.Kind.MISCONFIGURATION, id,
+              Severity.of(misconf.path("Severity").asText()).orElse(Severity.UNKNOWN), misconf.path("Title").asText(""),
+              result.path("Target").asText(""), misconf.path("CauseMetadata").path("StartLine").asInt(0),
+              avd.isEmpty() || avd.equals(id) ? List.of() : List.of(avd)));
+        }
+        m++;
       }
       r++;
     }
     String image = root.path("ArtifactName").asText("");
-    return new ScanReport("trivy", image.isEmpty() ? null : image, findings);
+    return new ScanReport("trivy", image.isEmpty() ? null : image, findings,
+        digestOf(root.path("Metadata").path("RepoDigests").path(0).asText("")));
+  }
+
+  private static JsonNode list(String file, JsonNode result, String field, int r) {
+    JsonNode list = result.path(field);
+    if (!list.isMissingNode() && !list.isNull() && !list.isArray()) {
+      throw malformed(file, "Trivy", "Results[" + r + "]." + field + " must be a list");
+    }
+    return list;
   }
 
   private static ScanReport grype(String file, JsonNode root) {
@@ -171,11 +208,15 @@ public final class ReportReader {
       findings.add(new Finding(id, artifact.path("name").asText(""), artifact.path("version").asText(""),
           versions.isEmpty() ? null : String.join(", ", versions), fix,
           Severity.of(vuln.path("severity").asText()).orElse(Severity.UNKNOWN),
-          vuln.path("description").asText(""), String.join(", ", locations), aliases, grypeScore(vuln.path("cvss"))));
+          vuln.path("description").asText(""), String.join(", ", locations), aliases, grypeScore(vuln.path("cvss")),
+          Finding.Kind.VULNERABILITY, 0, artifact.path("purl").asText(""), artifact.path("type").asText(""), state));
       i++;
     }
-    String image = root.path("source").path("target").path("userInput").asText("");
-    return new ScanReport("grype", image.isEmpty() ? null : image, findings);
+    JsonNode target = root.path("source").path("target");
+    String image = target.path("userInput").asText("");
+    String digest = digestOf(target.path("repoDigests").path(0).asText(""));
+    return new ScanReport("grype", image.isEmpty() ? null : image, findings,
+        digest != null ? digest : digestOf(target.path("manifestDigest").asText("")));
   }
 
   private static ScanReport sarif(String file, JsonNode root) {
@@ -224,6 +265,16 @@ public final class ReportReader {
             .path("artifactLocation").path("uri").asText("");
         String installed = fields.containsKey("Installed Version") ? fields.get("Installed Version")
             : fields.getOrDefault("Version", "");
+        Finding.Kind kind = kind(rule);
+        if (kind != Finding.Kind.VULNERABILITY) {
+          // Trivy's own SARIF quotes the secret's match in the message: only the rule and the place are kept
+          JsonNode region = result.path("locations").path(0).path("physicalLocation").path("region");
+          int line = fields.containsKey("Line") ? parseLine(fields.get("Line")) : region.path("startLine").asInt(0);
+          findings.add(Finding.atLine(kind, id, severity, rule.path("shortDescription").path("text").asText(""),
+              fields.getOrDefault("Target", target), line, List.of()));
+          i++;
+          continue;
+        }
         findings.add(new Finding(id, fields.getOrDefault("Package", ""), installed,
             fixed == null || fixed.isEmpty() ? null : fixed,
             fix, severity, title.isEmpty() ? firstLine(message) : title, target, List.of(), score));
@@ -250,6 +301,30 @@ public final class ReportReader {
       }
     }
     return ruleId;
+  }
+
+  /** Trivy and Ferry tag their SARIF rules {@code secret} or {@code misconfiguration}. */
+  private static Finding.Kind kind(JsonNode rule) {
+    for (JsonNode tag : rule.path("properties").path("tags")) {
+      switch (tag.asText("")) {
+        case "secret" -> {
+          return Finding.Kind.SECRET;
+        }
+        case "misconfiguration" -> {
+          return Finding.Kind.MISCONFIGURATION;
+        }
+        default -> { }
+      }
+    }
+    return Finding.Kind.VULNERABILITY;
+  }
+
+  private static int parseLine(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static Double score(JsonNode rule, JsonNode result) {
@@ -322,6 +397,12 @@ public final class ReportReader {
       }
     }
     return best != null ? best : any;
+  }
+
+  /** The {@code sha256:...} of {@code repo@sha256:...} or of a bare digest; null when there is none. */
+  private static String digestOf(String text) {
+    int at = text.indexOf("sha256:");
+    return at < 0 ? null : text.substring(at);
   }
 
   private static String firstLine(String text) {

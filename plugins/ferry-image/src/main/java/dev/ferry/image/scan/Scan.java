@@ -37,6 +37,8 @@ public final class Scan {
   private FerryListener listener = FerryListener.NONE;
   private RegistryAccess access = RegistryAccess.anonymous();
   private Map<String, String> environment = System.getenv();
+  private java.util.List<Path> vex = java.util.List.of();
+  private java.util.List<Path> ignoreFiles = java.util.List.of();
 
   /** The image scanned (by Trivy when no report is given; else to name it and pick exceptions). */
   public Scan image(String value) {
@@ -90,6 +92,18 @@ public final class Scan {
     return this;
   }
 
+  /** VEX documents (OpenVEX, CycloneDX VEX) whose statements suppress findings, besides the policy's. */
+  public Scan vex(java.util.List<Path> files) {
+    this.vex = java.util.List.copyOf(files);
+    return this;
+  }
+
+  /** {@code .trivyignore}, {@code .trivyignore.yaml} or {@code .grype.yaml} files, besides the policy's. */
+  public Scan ignoreFiles(java.util.List<Path> files) {
+    this.ignoreFiles = java.util.List.copyOf(files);
+    return this;
+  }
+
   /** Where to look for Trivy ({@code PATH}). */
   public Scan environment(Map<String, String> value) {
     this.environment = value;
@@ -103,6 +117,13 @@ public final class Scan {
    * @throws InputException for a missing, malformed or unknown report, or neither image nor report
    */
   public Verdict call() {
+    ScanPolicy rules = policy;
+    for (Path file : vex) {
+      rules = rules.withVex(Vex.read(file, rules.vex().size()));
+    }
+    for (Path file : ignoreFiles) {
+      rules = rules.withIgnores(IgnoreFile.read(file));
+    }
     ScanReport scanned;
     if (report != null) {
       scanned = ReportReader.read(report);
@@ -114,14 +135,18 @@ public final class Scan {
           "Trivy is not installed, so Ferry cannot scan " + image + " itself", null,
           "install trivy on the agent, or scan with another tool and pass its report with --report FILE"
               + " (Trivy JSON, Grype JSON or SARIF)", null));
-      scanned = trivy.scan(ref, access, listener);
+      scanned = trivy.scan(ref, Trivy.scanners(rules), access, listener);
     } else {
       throw new InputException("give an image to scan (--image) or a scanner's report (--report)");
     }
-    Verdict verdict = policy.evaluate(scanned, image, LocalDate.now(clock));
+    Verdict verdict = rules.evaluate(scanned, image, LocalDate.now(clock));
     for (ScanPolicy.Ignore e : verdict.expiredIgnores()) {
-      listener.on(FerryEvent.warn("scan", "ignore entry for " + e.id() + " at " + e.location()
+      listener.on(FerryEvent.warn("scan", "ignore entry for " + e.describe() + " at " + e.location()
           + " expired on " + e.expires() + ": renew it with a reason or remove it"));
+    }
+    for (ScanPolicy.Ignore e : verdict.lapsedIgnores()) {
+      listener.on(FerryEvent.warn("scan", "ignore entry for " + e.describe() + " at " + e.location()
+          + " expired on " + e.expires() + ", so it no longer applies"));
     }
     if (sarif != null) {
       JUnitXml.writeText(sarif, ScanOutputs.sarif(verdict, sarifArtifact));

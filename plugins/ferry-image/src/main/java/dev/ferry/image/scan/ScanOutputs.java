@@ -59,27 +59,46 @@ public final class ScanOutputs {
         // the report's own CVSS score where it gave one; a band's representative score otherwise
         props.put("security-severity", f.score() != null ? String.format(java.util.Locale.ROOT, "%.1f", f.score())
             : f.severity().score());
-        props.putArray("tags").add("security").add("vulnerability").add(f.severity().name());
+        props.putArray("tags").add("security").add(f.kind().word()).add(f.severity().name());
       }
       ObjectNode result = results.addObject();
       result.put("ruleId", f.id());
       result.put("ruleIndex", index);
       result.put("level", d.outcome() == Verdict.Outcome.BLOCKING ? "error" : level(f.severity()));
-      result.putObject("message").put("text", "Package: " + f.packageName()
-          + "\nInstalled Version: " + f.installedVersion()
-          + "\nVulnerability " + f.id()
-          + "\nSeverity: " + f.severity()
-          + "\nFixed Version: " + (f.fixedVersion() == null ? "" : f.fixedVersion())
-          + "\nFerry: " + d.outcome().name().toLowerCase(java.util.Locale.ROOT) + " (" + d.why() + ")");
+      String ferry = "\nFerry: " + d.outcome().name().toLowerCase(java.util.Locale.ROOT) + " (" + d.why() + ")";
+      if (f.kind() == Finding.Kind.VULNERABILITY) {
+        result.putObject("message").put("text", "Package: " + f.packageName()
+            + "\nInstalled Version: " + f.installedVersion()
+            + "\nVulnerability " + f.id()
+            + "\nSeverity: " + f.severity()
+            + "\nFixed Version: " + (f.fixedVersion() == null ? "" : f.fixedVersion())
+            + ferry);
+      } else {
+        // the rule, title and place only: never the secret's text
+        result.putObject("message").put("text", (f.kind() == Finding.Kind.SECRET ? "Secret " : "Misconfiguration ")
+            + f.id() + (f.title().isEmpty() ? "" : ": " + f.title())
+            + "\nTarget: " + f.target()
+            + "\nLine: " + f.line()
+            + "\nSeverity: " + f.severity()
+            + ferry);
+      }
       ObjectNode location = result.putArray("locations").addObject();
       ObjectNode physical = location.putObject("physicalLocation");
       physical.putObject("artifactLocation").put("uri", artifactUri);
       physical.putObject("region").put("startLine", 1);
       if (verdict.image() != null) {
-        location.putObject("message").put("text", verdict.image() + ": " + f.packageName() + "@" + f.installedVersion());
+        location.putObject("message").put("text", verdict.image() + ": " + (f.kind() == Finding.Kind.VULNERABILITY
+            ? f.packageName() + "@" + f.installedVersion() : f.where()));
       }
       if (d.outcome() == Verdict.Outcome.IGNORED) {
         result.putArray("suppressions").addObject().put("kind", "external").put("justification", d.why());
+      } else if (d.outcome() == Verdict.Outcome.SUPPRESSED) {
+        ObjectNode suppression = result.putArray("suppressions").addObject();
+        suppression.put("kind", "external").put("status", "accepted").put("justification", d.why());
+        ObjectNode vex = suppression.putObject("properties").putObject("vex");
+        vex.put("status", d.vex().status().word());
+        vex.put("justification", d.vex().justification());
+        vex.put("document", d.vex().document());
       }
     }
     return write(root);
@@ -98,11 +117,13 @@ public final class ScanOutputs {
     List<JUnitXml.TestCase> cases = new ArrayList<>();
     for (Verdict.Decision d : verdict.decisions()) {
       Finding f = d.finding();
-      String className = "scan." + (f.packageName().isEmpty() ? "image" : f.packageName());
-      String name = f.id() + " in " + f.packageName() + " " + f.installedVersion();
+      String className = f.kind() != Finding.Kind.VULNERABILITY ? "scan." + f.kind().word()
+          : "scan." + (f.packageName().isEmpty() ? "image" : f.packageName());
+      String name = f.kind() != Finding.Kind.VULNERABILITY ? f.id() + " at " + f.where()
+          : f.id() + " in " + f.packageName() + " " + f.installedVersion();
       cases.add(switch (d.outcome()) {
         case BLOCKING -> JUnitXml.TestCase.failed(className, name, f.severity().name(), f.describe() + ": " + d.why());
-        case IGNORED -> JUnitXml.TestCase.skipped(className, name, d.why());
+        case IGNORED, SUPPRESSED -> JUnitXml.TestCase.skipped(className, name, d.why());
         case ALLOWED -> JUnitXml.TestCase.passed(className, name);
       });
     }
@@ -120,13 +141,21 @@ public final class ScanOutputs {
     md.append(verdict.passed() ? "**Passed**" : "**Blocked**")
         .append(": ").append(verdict.count(Verdict.Outcome.BLOCKING)).append(" blocking, ")
         .append(verdict.count(Verdict.Outcome.ALLOWED)).append(" allowed, ")
-        .append(verdict.count(Verdict.Outcome.IGNORED)).append(" ignored (policy: ")
+        .append(verdict.count(Verdict.Outcome.IGNORED)).append(" ignored")
+        .append(verdict.count(Verdict.Outcome.SUPPRESSED) == 0 ? ""
+            : ", " + verdict.count(Verdict.Outcome.SUPPRESSED) + " suppressed by VEX")
+        .append(" (policy: ")
         .append(verdict.failOn()).append(" and above").append(verdict.onlyFixable() ? ", fixable only" : "")
         .append("; report: ").append(verdict.format()).append(")\n\n");
     if (!verdict.blocking().isEmpty()) {
       md.append("### Blocking\n\n| Vulnerability | Package | Installed | Fixed in | Severity |\n|---|---|---|---|---|\n");
       for (Verdict.Decision d : verdict.blocking()) {
         Finding f = d.finding();
+        if (f.kind() != Finding.Kind.VULNERABILITY) {
+          md.append("| ").append(cell(f.id())).append(" (").append(f.kind().word()).append(") | ")
+              .append(cell(f.where())).append(" |  |  | ").append(f.severity()).append(" |\n");
+          continue;
+        }
         md.append("| ").append(cell(f.id())).append(" | ").append(cell(f.packageName())).append(" | ")
             .append(cell(f.installedVersion())).append(" | ")
             .append(cell(f.fixedVersion() == null ? "" : f.fixedVersion())).append(" | ")
@@ -141,6 +170,25 @@ public final class ScanOutputs {
             .append(e.expires()).append("\n");
       }
       md.append('\n');
+    }
+    if (!verdict.lapsedIgnores().isEmpty()) {
+      md.append("### Ignore file entries that expired (no longer applied)\n\n");
+      for (ScanPolicy.Ignore e : verdict.lapsedIgnores()) {
+        md.append("- ").append(cell(e.describe())).append(" (").append(e.location()).append("): expired on ")
+            .append(e.expires()).append("\n");
+      }
+      md.append('\n');
+    }
+    if (!verdict.suppressed().isEmpty()) {
+      md.append("### Suppressed by VEX\n\n");
+      for (Verdict.Decision d : verdict.suppressed()) {
+        md.append("- ").append(cell(d.finding().id())).append(" in ").append(cell(d.finding().packageName()))
+            .append(": ").append(cell(d.vex().describe())).append('\n');
+      }
+      md.append('\n');
+    }
+    if (!verdict.notJudged().isEmpty()) {
+      md.append(notJudged(verdict)).append("\n\n");
     }
     List<Verdict.Decision> ignored = verdict.decisions().stream()
         .filter(d -> d.outcome() == Verdict.Outcome.IGNORED).toList();
@@ -161,6 +209,23 @@ public final class ScanOutputs {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * {@code 1 misconfiguration not judged: the policy leaves misconfigurations off
+   * (misconfigurations: {failOn: HIGH} turns them on)}; empty when every finding was judged.
+   */
+  public static String notJudged(Verdict verdict) {
+    List<String> parts = new ArrayList<>();
+    for (Finding.Kind kind : Finding.Kind.values()) {
+      long n = verdict.notJudged().stream().filter(f -> f.kind() == kind).count();
+      if (n > 0) {
+        String plural = kind.word() + "s";
+        parts.add(n + " " + (n == 1 ? kind.word() : plural) + " not judged: the policy leaves " + plural
+            + " off (" + plural + ": {failOn: HIGH} turns them on)");
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private static String cell(String text) {

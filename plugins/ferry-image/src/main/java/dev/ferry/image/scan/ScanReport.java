@@ -7,10 +7,15 @@ import java.util.List;
  *
  * @param format the report's format: {@code trivy}, {@code grype} or {@code sarif}
  * @param image the scanned image as the report names it, or null
- * @param findings every vulnerability found
+ * @param findings every finding: vulnerabilities, secrets, misconfigurations
+ * @param digest the scanned image's digest ({@code sha256:...}) as the report gives it, or null
  */
-public record ScanReport(String format, String image, List<Finding> findings) {
+public record ScanReport(String format, String image, List<Finding> findings, String digest) {
   public ScanReport {
     findings = List.copyOf(findings);
+  }
+
+  public ScanReport(String format, String image, List<Finding> findings) {
+    this(format, image, findings, null);
   }
 }

@@ -43,6 +43,32 @@ public final class Trivy {
    * @throws ExternalException when Trivy fails, quoting its error output
    */
   public ScanReport scan(ImageRef image, RegistryAccess access, FerryListener listener) {
+    return scan(image, List.of("vuln", "secret"), access, listener);
+  }
+
+  /**
+   * The Trivy scanners a policy uses: {@code vuln} always, {@code secret} and {@code misconfig}
+   * when the policy judges them, so Trivy spends no time on findings Ferry would not judge.
+   */
+  public static List<String> scanners(ScanPolicy policy) {
+    List<String> out = new java.util.ArrayList<>(List.of("vuln"));
+    if (policy.secrets().enabled()) {
+      out.add("secret");
+    }
+    if (policy.misconfigurations().enabled()) {
+      out.add("misconfig");
+    }
+    return out;
+  }
+
+  /**
+   * Scans {@code image} with {@code scanners} ({@code vuln}, {@code secret}, {@code misconfig}).
+   * Trivy runs in an empty folder, so a {@code .trivyignore} in the working directory cannot drop
+   * findings before Ferry judges them: ignore files reach Ferry through {@code --ignore-file}.
+   *
+   * @throws ExternalException when Trivy fails, quoting its error output
+   */
+  public ScanReport scan(ImageRef image, List<String> scanners, RegistryAccess access, FerryListener listener) {
     Map<String, String> env = new HashMap<>();
     String host = image.effectiveRegistry();
     access.credentials(host).ifPresent(c -> {
@@ -53,8 +79,19 @@ public final class Trivy {
       env.put("TRIVY_INSECURE", "true");
     }
     listener.on(FerryEvent.progress("scan", "scanning " + image + " with Trivy"));
-    Program.Result r = program.run(List.of("image", "--format", "json", "--quiet", image.toString()), env, null,
-        line -> listener.on(FerryEvent.debug("scan", line)));
+    java.nio.file.Path dir;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("ferry-trivy-");
+    } catch (java.io.IOException e) {
+      throw new ExternalException("cannot make a working folder for trivy: " + e.getMessage(), e);
+    }
+    Program.Result r;
+    try {
+      r = program.run(List.of("image", "--format", "json", "--quiet", "--scanners", String.join(",", scanners),
+          image.toString()), env, dir, line -> listener.on(FerryEvent.debug("scan", line)));
+    } finally {
+      dir.toFile().delete();
+    }
     if (r.exitCode() != 0) {
       throw new ExternalException("trivy failed (exit " + r.exitCode() + ") scanning " + image + ":\n" + r.tail());
     }

@@ -107,7 +107,12 @@ class ScanPolicyTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "failOn: SEVERE|1|9|unknown severity 'SEVERE' (valid: UNKNOWN, NEGLIGIBLE, LOW, MEDIUM, HIGH, CRITICAL)",
-      "failsOn: HIGH|1|1|unknown key 'failsOn' in the scan policy (valid: failOn, onlyFixable, ignore, images)",
+      "failsOn: HIGH|1|1|unknown key 'failsOn' in the scan policy (valid: failOn, onlyFixable, ignore, images, secrets, misconfigurations, vex, ignoreFiles)",
+      "secrets:\\n  failOn: SEVERE|2|11|unknown severity 'SEVERE'",
+      "misconfigurations:\\n  block: true|2|3|unknown key 'block' in 'misconfigurations' (valid: enabled, failOn)",
+      "vex:\\n  - ../other/vex.json|2|5|'vex' entries must be paths relative to the policy file's folder without '..'",
+      "ignoreFiles: [/etc/trivyignore]|1|15|'ignoreFiles' entries must be paths relative to the policy file's folder",
+      "vex: [missing.json]|1|7|'vex' names missing.json, which does not exist",
       "ignore:\\n  - id: CVE-1\\n    expires: 2027-01-01|2|5|the ignore entry for CVE-1 needs a 'reason' saying why the risk is accepted",
       "ignore:\\n  - id: CVE-1\\n    reason: because|2|5|the ignore entry for CVE-1 needs 'expires: YYYY-MM-DD', the last day it is accepted",
       "ignore:\\n  - id: CVE-1\\n    reason: because\\n    expires: soon|4|14|'soon' is not a date of the form YYYY-MM-DD",

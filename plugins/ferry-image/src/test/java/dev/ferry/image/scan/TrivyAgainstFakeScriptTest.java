@@ -46,7 +46,7 @@ class TrivyAgainstFakeScriptTest {
     assertThat(v.format()).isEqualTo("trivy");
     assertThat(v.blocking()).hasSize(3);
     assertThat(Files.readString(dir.resolve("args")).strip())
-        .isEqualTo("image --format json --quiet registry.internal:5000/shop/web:1.4.2");
+        .isEqualTo("image --format json --quiet --scanners vuln,secret registry.internal:5000/shop/web:1.4.2");
     assertThat(Files.readString(dir.resolve("env")).strip()).isEqualTo("user=ci password=s3cret insecure=true");
   }
 
