@@ -76,18 +76,25 @@ final class WriteLoop {
     if (forgeCommits != null && !prMode) {
       return writeThroughForge(changes, author, side);
     }
-    Retries retries = new Retries(policy, target, shownUrl, listener);
+    return untilLanded(target, shownUrl, n -> writeOnce(n, target, changes, author, prMode ? null : side));
+  }
+
+  /**
+   * Runs {@code once} until it lands or the retry policy gives up. A retry starts from a fresh
+   * head, fetched under the same lock hold as the write.
+   */
+  private PushResult untilLanded(String target, String shown, java.util.function.IntFunction<Attempt> once) {
+    Retries retries = new Retries(policy, target, shown, listener);
     for (int attempt = 1; ; attempt++) {
       int n = attempt;
       Attempt outcome = cache.locked(() -> {
-        // A retry starts from a fresh head, fetched under the same lock hold as the push.
         if (n > 1) {
           PushVerdict fetched = refs.refresh();
           if (!fetched.done()) {
             return new Again(fetched);
           }
         }
-        return writeOnce(n, target, changes, author, prMode ? null : side);
+        return once.apply(n);
       });
       if (outcome instanceof Landed landed) {
         return landed.result();
@@ -105,26 +112,9 @@ final class WriteLoop {
    * reported as missing, naming the commit.
    */
   private PushResult writeThroughForge(ChangeSet changes, PersonIdent author, SideRef side) {
-    Retries retries = new Retries(policy, Constants.R_HEADS + branch, forgeCommits.describe(), listener);
     ObjectId[] askedOn = new ObjectId[1];
-    PushResult landed = null;
-    for (int attempt = 1; landed == null; attempt++) {
-      int n = attempt;
-      Attempt outcome = cache.locked(() -> {
-        if (n > 1) {
-          PushVerdict fetched = refs.refresh();
-          if (!fetched.done()) {
-            return new Again(fetched);
-          }
-        }
-        return createOnce(n, changes, author, askedOn);
-      });
-      if (outcome instanceof Landed l) {
-        landed = l.result();
-      } else {
-        retries.failed(attempt, ((Again) outcome).verdict());
-      }
-    }
+    PushResult landed = untilLanded(Constants.R_HEADS + branch, forgeCommits.describe(),
+        n -> createOnce(n, changes, author, askedOn));
     if (landed.noop()) {
       return landed;
     }
