@@ -38,7 +38,8 @@ public final class DeliveryMetrics {
    *
    * @param environment its name
    * @param services the services that have a target there, for the per-service keys
-   * @param promotions its promotions and rollbacks, any order
+   * @param promotions its promotions and rollbacks, newest first as history lists them (commit
+   *     times have whole seconds: within one second, this order decides which came first)
    * @param verifications its verifications, any order
    */
   public record EnvironmentRecords(String environment, List<String> services, List<PromotionRecord> promotions,
@@ -46,8 +47,11 @@ public final class DeliveryMetrics {
 
     public EnvironmentRecords {
       services = List.copyOf(services);
-      promotions = promotions.stream().filter(p -> p.environment().equals(environment))
-          .sorted(Comparator.comparing(PromotionRecord::time)).toList();
+      List<PromotionRecord> newestFirst = promotions.stream().filter(p -> p.environment().equals(environment)).toList();
+      List<PromotionRecord> oldestFirst = new java.util.ArrayList<>(newestFirst);
+      java.util.Collections.reverse(oldestFirst);
+      oldestFirst.sort(Comparator.comparing(PromotionRecord::time)); // stable: a rollback stays after its deployment
+      promotions = List.copyOf(oldestFirst);
       verifications = verifications.stream().filter(v -> v.environment().equals(environment))
           .sorted(Comparator.comparing(VerificationRecord::at)).toList();
     }

@@ -59,8 +59,23 @@ class DeliveryMetricsTest {
   }
 
   MetricsReport report(MetricsConfig.Targets targets) {
-    return DeliveryMetrics.compute(List.of(new EnvironmentRecords("dev", List.of("web", "api"), promotions, verifications)),
+    List<PromotionRecord> newestFirst = new ArrayList<>(promotions); // as History lists them
+    java.util.Collections.reverse(newestFirst);
+    return DeliveryMetrics.compute(List.of(new EnvironmentRecords("dev", List.of("web", "api"), newestFirst, verifications)),
         T0, UNTIL, targets);
+  }
+
+  @Test
+  void promotionsAndARollbackInOneSecondKeepTheOrderHistoryGivesThem() {
+    // commit times have whole seconds: a fast pipeline's promotions and rollback can share one
+    web(10, "1.0", null);
+    web(10, "1.1", null);
+    rollback(10, "web", WEB + ":1.0");
+
+    Keys dev = dev();
+
+    assertThat(dev.failedDeployments()).isEqualTo(1);
+    assertThat(dev.changeFailureRate()).isEqualTo(0.5);
   }
 
   @Test
