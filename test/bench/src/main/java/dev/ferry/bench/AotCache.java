@@ -110,7 +110,8 @@ final class AotCache implements Scenario {
     Path aot = work.resolve("ferry.aot");
     Path training = Files.createDirectories(work.resolve("training"));
     List<String> cmd = new ArrayList<>(List.of(java25.toString(), "-XX:AOTCacheOutput=" + aot));
-    cmd.addAll(StartUp.LAUNCHER_FLAGS);
+    // -Xshare:auto cannot go with AOTCacheOutput: the JVM refuses to start
+    cmd.addAll(StartUp.LAUNCHER_FLAGS.stream().filter(f -> !f.startsWith("-Xshare")).toList());
     cmd.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.ArchiveTraining"));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(training.toFile()).redirectErrorStream(true)
         .redirectOutput(work.resolve("aot-training.log").toFile());
