@@ -52,7 +52,7 @@ final class AotCache implements Scenario {
       appCds.addAll(StartUp.LAUNCHER_FLAGS);
       appCds.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
       List<String> aotCache = new ArrayList<>(List.of(java25.toString()));
-      aotCache.addAll(StartUp.LAUNCHER_FLAGS);
+      aotCache.addAll(withoutXshare());
       aotCache.add("-XX:AOTCache=" + aot);
       Map<String, List<double[]>> times = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
@@ -105,13 +105,17 @@ final class AotCache implements Scenario {
     }
   }
 
+  /** The launcher's flags but {@code -Xshare}, which the JDK refuses beside the AOT cache options. */
+  private static List<String> withoutXshare() {
+    return StartUp.LAUNCHER_FLAGS.stream().filter(f -> !f.startsWith("-Xshare")).toList();
+  }
+
   /** The AOT cache from one training run, as the build makes ferry.jsa. */
   private static Path train(Path java25, Environment env, Path work) throws Exception {
     Path aot = work.resolve("ferry.aot");
     Path training = Files.createDirectories(work.resolve("training"));
     List<String> cmd = new ArrayList<>(List.of(java25.toString(), "-XX:AOTCacheOutput=" + aot));
-    // -Xshare:auto cannot go with AOTCacheOutput: the JVM refuses to start
-    cmd.addAll(StartUp.LAUNCHER_FLAGS.stream().filter(f -> !f.startsWith("-Xshare")).toList());
+    cmd.addAll(withoutXshare());
     cmd.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.ArchiveTraining"));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(training.toFile()).redirectErrorStream(true)
         .redirectOutput(work.resolve("aot-training.log").toFile());
