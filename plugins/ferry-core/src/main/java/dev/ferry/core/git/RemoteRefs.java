@@ -169,17 +169,20 @@ final class RemoteRefs {
   }
 
   /**
-   * Deepens a shallow mirror to the newest {@code commits} commits of the branch (0: the whole
-   * history). A depth, not a date: JGit's deepen-since fetches nothing for a mirror that already
-   * has the branch's tip, which is exactly the mirror that needs deepening.
+   * Deepens a shallow mirror to every commit since {@code since} ({@code null}: the whole history),
+   * so that a walk from the head reaches commits of that age.
    */
-  void deepen(int commits) {
+  void deepen(java.time.Instant since) {
     listener.on(FerryEvent.progress(TOPIC, "fetching the history of " + branchRef + " from " + diagnosis.shownUrl()
-        + (commits == 0 ? "" : " (the newest " + commits + " commits)")));
+        + (since == null ? "" : " since " + since)));
     try {
       cache.withLock(() -> {
         try (Transport t = transports.open(repo)) {
-          t.setDepth(commits == 0 ? Constants.INFINITE_DEPTH : commits);
+          if (since == null) {
+            t.setDepth(Constants.INFINITE_DEPTH);
+          } else {
+            t.setDeepenSince(since);
+          }
           return t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + branchRef)));
         }
       });

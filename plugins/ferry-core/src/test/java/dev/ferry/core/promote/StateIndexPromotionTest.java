@@ -125,30 +125,6 @@ class StateIndexPromotionTest {
   }
 
   @Test
-  void aColdCacheReconcilesABranchMovedWithoutFerryWithoutFetchingTheWholeHistory() throws Exception {
-    appendCommits(3_000);
-    try (Promoter p = promoter("cache-a")) {
-      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
-    }
-    appendCommits(10); // the branch moves without Ferry: the index's base is now 10 commits behind
-
-    try (Promoter p = promoter("cache-b")) {
-      p.promote(PromotionRequest.to("dev").image("api", ImageRef.parse(API + ":2.0.0@" + D2)));
-    }
-
-    Path mirror;
-    try (var found = Files.find(dir.resolve("cache-b"), 2, (path, attrs) -> path.getFileName().toString().endsWith(".git"))) {
-      mirror = found.findFirst().orElseThrow();
-    }
-    int fetched = Integer.parseInt(Git.run(mirror, "rev-list", "--count", "refs/heads/main").trim());
-    assertThat(fetched).as("commits in the cold mirror").isLessThan(200);
-    assertThat(git("rev-list", "--count", "main")).isEqualTo(String.valueOf(3_000 + 10 + 3));
-    assertThat(indexFile("index.json")).contains("\"base\" : \"" + git("rev-parse", "main") + "\"");
-    assertThat(indexFile("dev/web.json")).contains("1.1.0");
-    assertThat(events).anyMatch(e -> e.message().contains("the newest 64 commits"));
-  }
-
-  @Test
   void aBranchMovedByPlainGitPushIsReconciledMergesAndSquashesIncluded() throws Exception {
     try (Promoter p = promoter("cache-a")) {
       p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
