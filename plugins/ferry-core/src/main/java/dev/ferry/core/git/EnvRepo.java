@@ -264,7 +264,7 @@ public final class EnvRepo implements AutoCloseable {
   private void wholeHistory() {
     try {
       if (refs.shallow()) {
-        refs.deepen(null);
+        refs.deepen(0);
       }
     } catch (IOException e) {
       throw diagnosis.readFailure(refs.head().name(), remote.branch(), e);
@@ -360,6 +360,13 @@ public final class EnvRepo implements AutoCloseable {
     return base != null && ObjectId.isId(base) && reachable(base, trees.resolve(head)) != null;
   }
 
+  /**
+   * How deep a thin mirror is fetched, step by step, to find a commit before the whole history:
+   * the base is usually a few commits behind (the branch moved without Ferry since the state
+   * index), and the whole history of a busy repository is what a thin path avoids.
+   */
+  private static final int[] DEEPEN_STEPS = {64, 2_048};
+
   /** {@code base} when it is an ancestor of {@code head}, else null; deepens a thin mirror to see. */
   private ObjectId reachable(String base, ObjectId head) {
     ObjectId b = ObjectId.fromString(base);
@@ -367,17 +374,19 @@ public final class EnvRepo implements AutoCloseable {
       if (logs.isAncestor(b, head)) {
         return b;
       }
+      for (int depth : DEEPEN_STEPS) {
+        if (!refs.shallow()) {
+          return null;
+        }
+        refs.deepen(depth);
+        if (logs.isAncestor(b, head)) {
+          return b;
+        }
+      }
       if (!refs.shallow()) {
         return null;
       }
-      // a day of slack for commit times that do not follow the order of the history
-      refs.deepen(repo.getObjectDatabase().has(b) ? logs.time(b).minus(Duration.ofDays(1)) : null);
-      if (logs.isAncestor(b, head)) {
-        return b;
-      }
-      if (refs.shallow()) {
-        refs.deepen(null);
-      }
+      refs.deepen(0);
       return logs.isAncestor(b, head) ? b : null;
     } catch (IOException e) {
       throw diagnosis.readFailure(base, remote.branch(), e);

@@ -208,13 +208,6 @@ final class LogReader {
     }
   }
 
-  /** The committer time of {@code commit}. */
-  Instant time(ObjectId commit) throws IOException {
-    try (RevWalk rw = new RevWalk(repo)) {
-      return Instant.ofEpochSecond(rw.parseCommit(commit).getCommitTime());
-    }
-  }
-
   static CommitInfo info(ObjectReader reader, NoteMap notes, RevCommit c) throws IOException {
     String msg = c.getFullMessage();
     // a merge commit (a pull request merged with one) carries the promotion in its second parent

@@ -6,14 +6,17 @@ import dev.ferry.core.FerryListener;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.FetchConnection;
 import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.Transport;
 
@@ -169,25 +172,72 @@ final class RemoteRefs {
   }
 
   /**
-   * Deepens a shallow mirror to every commit since {@code since} ({@code null}: the whole history),
-   * so that a walk from the head reaches commits of that age.
+   * Deepens a shallow mirror to the newest {@code commits} commits of the branch (0: the whole
+   * history). A depth, not a date: JGit's deepen-since asks for nothing when the mirror already has
+   * the branch's tip, which is exactly the mirror that needs deepening.
+   *
+   * <p>The mirror's refs are set aside while it deepens, so that the fetch offers the server no
+   * "have" lines: JGit's protocol v0 client (the in-process local transport, and ssh or git://
+   * servers that do not speak v2) reads the server's shallow lines only after its last "have", and
+   * from 64 of them on it reads an "unshallow" where it expects an ACK and fails. Without haves the
+   * server also sends objects the mirror has: at most those of the commits it already holds.
    */
-  void deepen(java.time.Instant since) {
+  void deepen(int commits) {
     listener.on(FerryEvent.progress(TOPIC, "fetching the history of " + branchRef + " from " + diagnosis.shownUrl()
-        + (since == null ? "" : " since " + since)));
+        + (commits == 0 ? "" : " (the newest " + commits + " commits)")));
     try {
       cache.withLock(() -> {
+        List<Ref> aside = setRefsAside();
         try (Transport t = transports.open(repo)) {
-          if (since == null) {
-            t.setDepth(Constants.INFINITE_DEPTH);
-          } else {
-            t.setDeepenSince(since);
-          }
+          t.setDepth(commits == 0 ? Constants.INFINITE_DEPTH : commits);
           return t.fetch(NullProgressMonitor.INSTANCE, List.of(new RefSpec("+" + branchRef + ":" + branchRef)));
+        } finally {
+          restore(aside);
         }
       });
     } catch (IOException e) {
       throw diagnosis.fetchFailure(e, this::listRefs);
+    }
+  }
+
+  /** Deletes the mirror's refs (not their objects), returning them; the caller holds the lock. */
+  private List<Ref> setRefsAside() throws IOException {
+    List<Ref> refs = List.copyOf(repo.getRefDatabase().getRefs());
+    BatchRefUpdate batch = repo.getRefDatabase().newBatchUpdate();
+    for (Ref r : refs) {
+      if (!r.isSymbolic() && r.getObjectId() != null) {
+        batch.addCommand(new ReceiveCommand(r.getObjectId(), ObjectId.zeroId(), r.getName()));
+      }
+    }
+    batch.setRefLogMessage(null, false);
+    execute(batch);
+    return refs;
+  }
+
+  /** Puts back the refs {@link #setRefsAside()} deleted that the deepening did not fetch again. */
+  private void restore(List<Ref> aside) throws IOException {
+    BatchRefUpdate batch = repo.getRefDatabase().newBatchUpdate();
+    for (Ref r : aside) {
+      if (!r.isSymbolic() && r.getObjectId() != null && repo.exactRef(r.getName()) == null) {
+        batch.addCommand(new ReceiveCommand(ObjectId.zeroId(), r.getObjectId(), r.getName()));
+      }
+    }
+    batch.setRefLogMessage(null, false);
+    execute(batch);
+  }
+
+  private void execute(BatchRefUpdate batch) throws IOException {
+    if (batch.getCommands().isEmpty()) {
+      return;
+    }
+    try (RevWalk rw = new RevWalk(repo)) {
+      batch.execute(rw, NullProgressMonitor.INSTANCE);
+    }
+    for (ReceiveCommand c : batch.getCommands()) {
+      if (c.getResult() != ReceiveCommand.Result.OK) {
+        throw new IOException("could not update " + c.getRefName() + " in the cache: " + c.getResult()
+            + (c.getMessage() == null ? "" : " " + c.getMessage()));
+      }
     }
   }
 

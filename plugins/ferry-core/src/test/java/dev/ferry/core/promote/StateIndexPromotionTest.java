@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The state index (refs/ferry/state/main) through the promotion engine: it decides at any history
@@ -122,6 +124,40 @@ class StateIndexPromotionTest {
         .containsExactlyInAnyOrder("index.json", "dev/web.json");
     assertThat(indexFile("dev/api.json")).isEqualTo(apiFile);
     assertThat(indexFile("dev/web.json")).contains("1.2.0");
+  }
+
+  /**
+   * A cold cache deepens its thin mirror step by step to reach the index's base. 100 commits take
+   * the second step, from a mirror that already holds more than 64 commits: JGit's protocol v0
+   * client (the local transport here) failed that deepen with "Expected ACK/NAK, got: unshallow"
+   * until the mirror's refs were set aside for it.
+   */
+  @ParameterizedTest
+  @CsvSource({"10, 64, 200", "100, 2048, 2200"})
+  void aColdCacheReconcilesABranchMovedWithoutFerryWithoutFetchingTheWholeHistory(int moved, int step, int most)
+      throws Exception {
+    appendCommits(3_000);
+    try (Promoter p = promoter("cache-a")) {
+      p.promote(PromotionRequest.to("dev").image("web", web("1.1.0", D1)));
+    }
+    appendCommits(moved); // the branch moves without Ferry: the index's base is now behind the head
+
+    try (Promoter p = promoter("cache-b")) {
+      p.promote(PromotionRequest.to("dev").image("api", ImageRef.parse(API + ":2.0.0@" + D2)));
+    }
+
+    Path mirror;
+    try (var found = Files.find(dir.resolve("cache-b"), 2, (path, attrs) -> path.getFileName().toString().endsWith(".git"))) {
+      mirror = found.findFirst().orElseThrow();
+    }
+    int fetched = Integer.parseInt(Git.run(mirror, "rev-list", "--count", "refs/heads/main").trim());
+    assertThat(fetched).as("commits in the cold mirror").isLessThan(most);
+    assertThat(git("rev-list", "--count", "main")).isEqualTo(String.valueOf(3_000 + moved + 3));
+    assertThat(indexFile("index.json")).contains("\"base\" : \"" + git("rev-parse", "main") + "\"");
+    assertThat(indexFile("dev/web.json")).contains("1.1.0");
+    assertThat(events).anyMatch(e -> e.message().contains("the newest " + step + " commits"));
+    assertThat(Git.run(mirror, "for-each-ref", "--format=%(refname)").lines())
+        .as("the refs set aside for the deepening are back").contains("refs/heads/main", "refs/ferry/state/main");
   }
 
   @Test
