@@ -44,7 +44,7 @@ public final class Bench {
     Environment env = Environment.at(root);
     List<Result> results = new ArrayList<>();
     for (Scenario s : Catalogue.all()) {
-      if (only != null && !s.name().contains(only)) {
+      if (only != null && !s.name().replace(' ', '-').contains(only.replace(' ', '-'))) {
         continue;
       }
       long start = System.nanoTime();

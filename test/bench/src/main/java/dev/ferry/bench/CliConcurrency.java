@@ -1,6 +1,7 @@
 package dev.ferry.bench;
 
 import dev.ferry.testing.GitDaemon;
+import dev.ferry.testing.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
 /**
  * N {@code ferry promote} processes of distinct services into one branch (8 quick, 64 full), each
  * with its own warm cache (a copy of one primed cache, as agents that promoted before): all started
- * at once, against the same N run one after the other. Every promotion must land either way; the
- * rows compare the wall time, and the notes give the attempts each needed and the peak RSS.
+ * at once, against the same N run one after the other, commits signed with an ssh key and checked
+ * with {@code git.trust} (which lets a promoter that lost a race queue for the next push to carry).
+ * Every promotion must land either way; the rows compare the wall time, and the notes give the
+ * attempts each needed and the peak RSS.
  */
 final class CliConcurrency implements Scenario {
 
@@ -28,7 +31,7 @@ final class CliConcurrency implements Scenario {
   }
 
   /** What one launch gave. */
-  private record Launch(int attempts, double rssMegabytes) {
+  private record Launch(int attempts, double rssMegabytes, boolean carried) {
   }
 
   @Override
@@ -41,6 +44,12 @@ final class CliConcurrency implements Scenario {
       String url = daemon.url("env.git");
       int services = generated.files() / 10;
       Path config = CliPromotion.writeConfig(work, url, services);
+      // signed and trusted, as a platform that guards its environment branches runs: promoters that
+      // lose a race then queue, and the next push carries them (docs/git.md, "Queued promotions")
+      TestKeys.Ssh key = TestKeys.ssh(work.resolve("keys"), "ed25519", "");
+      Path allowed = TestKeys.allowedSigners(work, List.of(key), List.of("ferry@localhost"));
+      Files.writeString(config, Files.readString(config) + "git:\n  signing: {format: ssh, keyFile: " + key.privateKey()
+          + "}\n  trust: {allowedSigners: " + allowed + "}\n");
       Path log = work.resolve("prime.log");
       Path primed = work.resolve("cache-primed");
       CliPromotion.ferry(env, work, primed, log, "promote", "-c", config.toString(),
@@ -72,15 +81,17 @@ final class CliConcurrency implements Scenario {
 
       Map<String, Object> notes = new LinkedHashMap<>();
       notes.put("summary", promoters + " ferry promote processes of distinct services into one branch of "
-          + generated.files() + " files on git daemon: ferry = all at once, baseline = one after the other;"
+          + generated.files() + " files on git daemon, signed and trusted: ferry = all at once, baseline = one after the other;"
           + " every promotion landed in both");
       notes.put("attemptsConcurrent", concurrent.stream().map(Launch::attempts).toList());
       notes.put("attemptsSerial", serial.stream().map(Launch::attempts).toList());
+      notes.put("carriedByAnotherPushConcurrent", concurrent.stream().filter(Launch::carried).count());
       notes.put("peakRssMegabytesConcurrent", concurrent.stream().mapToDouble(Launch::rssMegabytes).max().orElse(0));
       notes.put("peakRssMegabytesSerial", serial.stream().mapToDouble(Launch::rssMegabytes).max().orElse(0));
       notes.put("loadAverage", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-      System.err.printf(Locale.ROOT, "%-28s %d at once %.0f ms (attempts %s), one after the other %.0f ms%n",
-          name(), promoters, concurrentMillis, notes.get("attemptsConcurrent"), serialMillis);
+      System.err.printf(Locale.ROOT, "%-28s %d at once %.0f ms (attempts %s, %s carried), one after the other %.0f ms%n",
+          name(), promoters, concurrentMillis, notes.get("attemptsConcurrent"), notes.get("carriedByAnotherPushConcurrent"),
+          serialMillis);
       return List.of(new Result(promoters + " cli promoters at once vs serial", "ms", false, concurrentMillis,
           serialMillis, notes));
     } finally {
@@ -113,6 +124,7 @@ final class CliConcurrency implements Scenario {
     }
     Matcher m = ATTEMPTS.matcher(out);
     return new Launch(m.find() ? Integer.parseInt(m.group(1)) : -1,
-        CliPromotion.rssMegabytes(work.resolve("rss-" + mode + "-" + i)));
+        CliPromotion.rssMegabytes(work.resolve("rss-" + mode + "-" + i)),
+        Files.readString(work.resolve("err-" + mode + "-" + i + ".log")).contains("carried this promotion"));
   }
 }

@@ -134,7 +134,7 @@ final class AtomicPush {
       return fetched;
     }
     for (RefChange c : changes) {
-      if (!refs.follows(c.ref()) || !c.newId().equals(refs.tip(c.ref()))) {
+      if (!refs.follows(c.ref()) || !Objects.equals(c.newId(), refs.tip(c.ref()))) {
         return PushVerdict.network(problem);
       }
     }

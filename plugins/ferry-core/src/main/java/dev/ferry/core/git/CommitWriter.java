@@ -52,6 +52,7 @@ final class CommitWriter {
   private final PersonIdent committer;
   /** Signs every commit written ({@code git.signing}), or null. */
   private CommitSigner signer;
+  private java.util.function.Consumer<ObjectId> signed = id -> { };
   /** Which notes commit's notes a new notes commit builds on; the head itself unless {@code git.trust} is set. */
   private NotesBase notesBase = head -> head;
 
@@ -146,6 +147,58 @@ final class CommitWriter {
     }
   }
 
+  /**
+   * The changes {@code queued} made to its parent, as a new commit on {@code tip} with its author
+   * and message (its trailers: the record stays the promoter's), committed as this writer commits
+   * for {@code carrier}; null when they do not apply cleanly: {@code tip} changed one of the same
+   * files since that parent, or already holds them.
+   */
+  ObjectId carry(ObjectInserter ins, ObjectId tip, RevCommit queued, PersonIdent carrier) throws IOException {
+    try (ObjectReader reader = ins.newReader(); RevWalk rw = new RevWalk(reader)) {
+      RevCommit q = rw.parseCommit(queued);
+      if (q.getParentCount() != 1) {
+        return null;
+      }
+      RevCommit parent = rw.parseCommit(q.getParent(0));
+      RevCommit onto = rw.parseCommit(tip);
+      Map<String, ObjectId> edits = new LinkedHashMap<>();
+      try (TreeWalk tw = new TreeWalk(reader)) {
+        tw.addTree(parent.getTree());
+        tw.addTree(q.getTree());
+        tw.setRecursive(true);
+        tw.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+        while (tw.next()) {
+          FileMode mode = tw.getFileMode(1);
+          if (mode != FileMode.MISSING && mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+            return null;
+          }
+          String path = tw.getPathString();
+          ObjectId before = tw.getFileMode(0) == FileMode.MISSING ? null : tw.getObjectId(0);
+          ObjectId now;
+          try (TreeWalk at = TreeWalk.forPath(reader, path, onto.getTree())) {
+            now = at == null ? null : at.getObjectId(0);
+          }
+          if (!Objects.equals(before, now)) {
+            return null;
+          }
+          edits.put(path, mode == FileMode.MISSING ? TreeEditor.DELETE : tw.getObjectId(1).copy());
+        }
+      }
+      if (edits.isEmpty()) {
+        return null;
+      }
+      CommitBuilder cb = new CommitBuilder();
+      cb.setTreeId(TreeEditor.apply(reader, ins, onto.getTree(), edits));
+      cb.setParentId(tip);
+      cb.setAuthor(q.getAuthorIdent());
+      PersonIdent c = committer != null ? committer : carrier != null ? carrier : defaultIdent();
+      cb.setCommitter(new PersonIdent(c.getName(), c.getEmailAddress(), clock.instant(), ZoneOffset.UTC));
+      cb.setEncoding(StandardCharsets.UTF_8);
+      cb.setMessage(q.getFullMessage());
+      return insert(ins, cb);
+    }
+  }
+
   /** A notes commit on top of {@code base} with the updates applied, or null when nothing changes. */
   ObjectId buildNotes(ObjectInserter ins, ObjectId base, Map<ObjectId, UnaryOperator<String>> updates)
       throws IOException {
@@ -192,9 +245,17 @@ final class CommitWriter {
    * the builder's signature (over its {@code build()} bytes) covers all of them.
    */
   private ObjectId insert(ObjectInserter ins, CommitBuilder cb) throws IOException {
-    if (signer != null) {
-      signer.sign(cb);
+    if (signer == null) {
+      return ins.insert(cb);
     }
-    return ins.insert(cb);
+    signer.sign(cb);
+    ObjectId id = ins.insert(cb);
+    signed.accept(id);
+    return id;
+  }
+
+  /** Told of every commit this writer signed (so that checking it again can be skipped); the default ignores them. */
+  void tellSigned(java.util.function.Consumer<ObjectId> listener) {
+    this.signed = listener;
   }
 }

@@ -186,6 +186,7 @@ public final class EnvRepo implements AutoCloseable {
   public void signWith(CommitSigner commitSigner) {
     writer.signWith(commitSigner);
     this.signer = commitSigner;
+    queueWhenTrusted();
   }
 
   /**
@@ -201,7 +202,20 @@ public final class EnvRepo implements AutoCloseable {
   public void trustOnly(RecordTrust recordTrust) {
     this.trust = recordTrust;
     logs.trustOnly(recordTrust);
+    writer.tellSigned(recordTrust == null ? id -> { } : recordTrust::signedHere);
     writer.notesFrom(recordTrust == null ? head -> head : head -> logs.readableNotes(head, new ArrayList<>()));
+    queueWhenTrusted();
+  }
+
+  /**
+   * Promotions that lose a race queue for the next push to carry, and this one carries them, when
+   * records are signed and checked: only then can a carrier tell a queued commit a Ferry promoter
+   * signed from one anybody with push access wrote (see {@link PromotionQueue}).
+   */
+  private void queueWhenTrusted() {
+    RecordTrust t = trust;
+    writes.carryQueued(t != null && signer != null
+        ? new PromotionQueue(repo, remote.branch(), c -> t.check(repo, c).trusted(), options.clock()) : null);
   }
 
   /** The folder of the bare mirror in the cache. */

@@ -14,11 +14,14 @@ record PushVerdict(Kind kind, String problem) {
     /** A ref was not where it was expected: another writer pushed first. */
     MOVED,
     /** The server did not answer or did not report the result. */
-    NETWORK
+    NETWORK,
+    /** Not pushed: queued, and other promoters are pushing, so one of them is likely to carry it. */
+    QUEUED
   }
 
   static final PushVerdict DONE = new PushVerdict(Kind.DONE, "");
   static final PushVerdict MOVED = new PushVerdict(Kind.MOVED, "");
+  static final PushVerdict QUEUED = new PushVerdict(Kind.QUEUED, "");
 
   static PushVerdict network(String problem) {
     return new PushVerdict(Kind.NETWORK, problem == null ? "" : problem);

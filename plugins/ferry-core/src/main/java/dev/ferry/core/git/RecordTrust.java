@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
@@ -33,6 +35,9 @@ public final class RecordTrust {
 
   private final TrustedSigners signers;
   private final Map<ObjectId, SignatureCheck> checked = new HashMap<>();
+  /** Commits this process signed itself, and what checking the first of each committer gave. */
+  private final Set<ObjectId> signedHere = new HashSet<>();
+  private final Map<String, SignatureCheck> signedHereBy = new HashMap<>();
 
   public RecordTrust(TrustedSigners signers) {
     this.signers = signers;
@@ -40,7 +45,19 @@ public final class RecordTrust {
 
   /** Whether a commit with Ferry's trailers counts as a record. Results are kept for this process only. */
   SignatureCheck check(Repository repo, RevCommit commit) {
-    return checked.computeIfAbsent(commit.copy(), id -> signers.check(repo, commit));
+    return checked.computeIfAbsent(commit.copy(), id -> signedHere.contains(id)
+        // the same key over fresh bytes, for the same principal: checked once, not per commit
+        ? signedHereBy.computeIfAbsent(commit.getCommitterIdent().getEmailAddress(), who -> signers.check(repo, commit))
+        : signers.check(repo, commit));
+  }
+
+  /**
+   * Notes that this process signed {@code commit} with its own key: its check is the check of the
+   * first such commit of the same committer (a retry signs a new commit on each attempt, and a
+   * carrier several; verifying each again costs as much as signing it).
+   */
+  void signedHere(ObjectId commit) {
+    signedHere.add(commit.copy());
   }
 
   /** A commit that did not count, for reports. */

@@ -4,8 +4,12 @@ import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
@@ -40,10 +44,14 @@ final class RemoteRefs {
   private final FerryListener listener;
   private final String branchRef;
   private final String stateRef;
+  private final String queuePrefix;
   private ObjectId head;
   private ObjectId notes;
   private ObjectId state;
+  private Map<String, ObjectId> queued = Map.of();
   private int depth;
+  private boolean followQueue;
+  private boolean queueFetched;
 
   RemoteRefs(Repository repo, MirrorCache cache, Transports transports, GitDiagnosis diagnosis,
       FerryListener listener, String branch) {
@@ -54,6 +62,7 @@ final class RemoteRefs {
     this.listener = listener;
     this.branchRef = Constants.R_HEADS + branch;
     this.stateRef = EnvRepo.STATE_REF_PREFIX + branch;
+    this.queuePrefix = PromotionQueue.prefix(branch);
   }
 
   /**
@@ -62,6 +71,24 @@ final class RemoteRefs {
    */
   void depth(int commits) {
     this.depth = commits;
+  }
+
+  /** Whether fetches read the branch's queued promotions too (only when they can be carried). */
+  void followQueue(boolean follow) {
+    this.followQueue = follow;
+  }
+
+  /** Whether the last fetch read the queued promotions. */
+  boolean queueFetched() {
+    return queueFetched;
+  }
+
+  /**
+   * The queued promotions of the branch (see {@link PromotionQueue}) as the server advertised them
+   * at the last fetch: ref to commit. A thin cold fetch leaves them out.
+   */
+  Map<String, ObjectId> queued() {
+    return queued;
   }
 
   /** The state index commit, likewise; null when the server has none. */
@@ -87,7 +114,7 @@ final class RemoteRefs {
     return branchRef;
   }
 
-  /** Where {@code ref} is as far as Ferry knows: the branch or the notes; null for another ref. */
+  /** Where {@code ref} is as far as Ferry knows: the branch, the notes, the index or a queued promotion; null for another ref. */
   ObjectId tip(String ref) {
     if (ref.equals(branchRef)) {
       return head;
@@ -98,12 +125,13 @@ final class RemoteRefs {
     if (ref.equals(stateRef)) {
       return state;
     }
-    return null;
+    return queued.get(ref);
   }
 
   /** Whether {@code ref} is one that {@link #fetchOnce()} reads back. */
   boolean follows(String ref) {
-    return ref.equals(branchRef) || ref.equals(EnvRepo.NOTES_REF) || ref.equals(stateRef);
+    return ref.equals(branchRef) || ref.equals(EnvRepo.NOTES_REF) || ref.equals(stateRef)
+        || (followQueue && ref.startsWith(queuePrefix));
   }
 
   /** Records the refs a push just landed. */
@@ -115,6 +143,14 @@ final class RemoteRefs {
         notes = c.newId();
       } else if (c.ref().equals(stateRef)) {
         state = c.newId();
+      } else if (c.ref().startsWith(queuePrefix)) {
+        Map<String, ObjectId> q = new TreeMap<>(queued);
+        if (c.newId() == null) {
+          q.remove(c.ref());
+        } else {
+          q.put(c.ref(), c.newId());
+        }
+        queued = Collections.unmodifiableMap(q);
       }
     }
   }
@@ -147,9 +183,15 @@ final class RemoteRefs {
             t.setDepth(depth);
           }
           // a wildcard: a missing state ref is no error (a repository Ferry never indexed)
-          return t.fetch(NullProgressMonitor.INSTANCE,
-              List.of(new RefSpec("+" + branchRef + ":" + branchRef), new RefSpec("+refs/notes/*:refs/notes/*"),
-                  new RefSpec("+" + EnvRepo.STATE_REF_PREFIX + "*:" + EnvRepo.STATE_REF_PREFIX + "*")));
+          List<RefSpec> specs = new ArrayList<>(List.of(new RefSpec("+" + branchRef + ":" + branchRef),
+              new RefSpec("+refs/notes/*:refs/notes/*"),
+              new RefSpec("+" + EnvRepo.STATE_REF_PREFIX + "*:" + EnvRepo.STATE_REF_PREFIX + "*")));
+          if (depth == 0 && followQueue) {
+            // queued commits sit on older heads, which a thin fetch would cut off
+            specs.add(new RefSpec("+" + queuePrefix + "*:" + queuePrefix + "*"));
+            t.setRemoveDeletedRefs(true);
+          }
+          return t.fetch(NullProgressMonitor.INSTANCE, specs);
         }
       });
       Ref h = r.getAdvertisedRef(branchRef);
@@ -161,6 +203,16 @@ final class RemoteRefs {
       notes = n == null ? null : n.getObjectId();
       Ref st = r.getAdvertisedRef(stateRef);
       state = st == null ? null : st.getObjectId();
+      Map<String, ObjectId> q = new TreeMap<>();
+      if (depth == 0 && followQueue) {
+        for (Ref a : r.getAdvertisedRefs()) {
+          if (a.getName().startsWith(queuePrefix)) {
+            q.put(a.getName(), a.getObjectId());
+          }
+        }
+      }
+      queued = Collections.unmodifiableMap(q);
+      queueFetched = depth == 0 && followQueue;
     } catch (IOException e) {
       throw diagnosis.fetchFailure(e, this::listRefs);
     }
@@ -288,10 +340,14 @@ final class RemoteRefs {
       cache.withLock(() -> {
         for (RefChange c : changes) {
           RefUpdate ru = repo.updateRef(c.ref());
-          ru.setNewObjectId(c.newId());
           ru.setForceUpdate(true);
           ru.disableRefLog();
-          ru.update();
+          if (c.newId() == null) {
+            ru.delete();
+          } else {
+            ru.setNewObjectId(c.newId());
+            ru.update();
+          }
         }
         return null;
       });

@@ -46,8 +46,15 @@ final class Retries {
           + " attempts: " + verdict.lastProblem(),
           "run the same promotion again; it continues where it stopped and never applies twice", null);
     }
+    if (verdict.kind() == PushVerdict.Kind.QUEUED) {
+      sleep(QUEUE_POLL_MILLIS + ThreadLocalRandom.current().nextLong(QUEUE_POLL_MILLIS));
+      return;
+    }
     pause(attempt);
   }
+
+  /** How often a queued promotion looks whether it was carried, at least (plus as much again at random). */
+  static final long QUEUE_POLL_MILLIS = 400;
 
   /** Like {@link #failed(int, PushVerdict)}, rethrowing {@code last} itself when the budget is spent. */
   void failed(int attempt, PushVerdict verdict, FerryException last) {
@@ -63,6 +70,9 @@ final class Retries {
   }
 
   private boolean spent(PushVerdict verdict) {
+    if (verdict.kind() == PushVerdict.Kind.QUEUED) {
+      return false; // bounded by the queue's patience, not by a count
+    }
     return verdict.kind() == PushVerdict.Kind.MOVED ? ++races >= policy.maxRaces() : ++failures >= maxFailures;
   }
 
@@ -70,6 +80,10 @@ final class Retries {
     long ms = policy.backoffMillis(attempt, ThreadLocalRandom.current());
     listener.on(FerryEvent.progress(TOPIC, ref + " on " + shownUrl + " moved or did not answer; retrying in "
         + ms + " ms (attempt " + (attempt + 1) + ")"));
+    sleep(ms);
+  }
+
+  private void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

@@ -48,6 +48,26 @@ final class WriteLoop {
   private final String branch;
   /** Creates branch commits through the forge's API ({@code git.signing: {format: github}}), or null: push them. */
   private ForgeCommits forgeCommits;
+  /** Where promotions that lost a race wait to be carried, or null: each retries alone. */
+  private PromotionQueue queue;
+
+  /**
+   * A promotion's place in the queue: its ref (null when it may not queue: no promotion id, a note
+   * to write, a pull request) and the commit queued there, once it is.
+   */
+  private static final class Place {
+    final String id;
+    final String ref;
+    ObjectId queued;
+    /** When it was queued ({@link System#nanoTime()}), and the head its last look saw (null: none yet). */
+    long queuedAt;
+    ObjectId lastSeen;
+
+    Place(String id, String ref) {
+      this.id = id;
+      this.ref = ref;
+    }
+  }
 
   WriteLoop(Repository repo, MirrorCache cache, RemoteRefs refs, AtomicPush pusher, CommitWriter writer,
       RetryPolicy policy, FerryListener listener, String shownUrl, String branch) {
@@ -71,13 +91,63 @@ final class WriteLoop {
     this.forgeCommits = commits;
   }
 
+  /** Queues promotions that lose a race, and carries those queued by others, from now on; null: neither. */
+  void carryQueued(PromotionQueue promotionQueue) {
+    this.queue = promotionQueue;
+    refs.followQueue(promotionQueue != null);
+  }
+
   /** @param side a ref rewritten in the same atomic push (not in pull-request mode), or null */
   PushResult writeBranch(String target, ChangeSet changes, PersonIdent author, boolean prMode, SideRef side) {
     if (forgeCommits != null && !prMode) {
       return writeThroughForge(changes, author, side);
     }
-    return untilLanded(target, shownUrl, n -> writeOnce(n, target, changes, author, prMode ? null : side));
+    Place place = place(changes, prMode);
+    if (queue != null && !prMode && !refs.queueFetched()) {
+      // the first fetch (when the repository was opened) did not read the queue: read it now, and
+      // the newest head with it, so that this push carries what waits
+      refs.refresh();
+    }
+    try {
+      return untilLanded(target, shownUrl, n -> writeOnce(n, target, changes, author, prMode ? null : side, place));
+    } catch (dev.ferry.core.FerryException e) {
+      return withdraw(place, changes).orElseThrow(() -> e);
+    }
   }
+
+  /**
+   * After a write gave up: takes the promotion out of the queue, so that no carrier lands it after
+   * its promoter reported a failure. When a carrier was quicker, the promotion landed after all:
+   * that result, instead of the failure.
+   */
+  private Optional<PushResult> withdraw(Place place, ChangeSet changes) {
+    if (place.queued == null) {
+      return Optional.empty();
+    }
+    return cache.locked(() -> {
+      try {
+        PushVerdict v = pusher.push(List.of(new RefChange(place.ref, null, place.queued, true)));
+        if (v.done()) {
+          place.queued = null;
+          return Optional.<PushResult>empty();
+        }
+      } catch (dev.ferry.core.FerryException e) {
+        listener.on(FerryEvent.warn(TOPIC, "could not take " + place.ref + " out of the queue: " + e.getMessage()));
+      }
+      refs.refresh();
+      return carriedByAnother(0, place, changes).map(a -> ((Landed) a).result()); // 0: after the attempts
+    });
+  }
+
+  private Place place(ChangeSet changes, boolean prMode) {
+    if (queue == null || prMode || changes.noteForNewCommit() != null) {
+      return new Place(null, null);
+    }
+    return changes.trailers().stream().filter(t -> t.key().equals(PROMOTION_ID)).findFirst()
+        .map(t -> new Place(t.value(), queue.ref(t.value()))).orElse(new Place(null, null));
+  }
+
+  private static final String PROMOTION_ID = "Ferry-Promotion-Id";
 
   /**
    * Runs {@code once} until it lands or the retry policy gives up. A retry starts from a fresh
@@ -85,10 +155,13 @@ final class WriteLoop {
    */
   private PushResult untilLanded(String target, String shown, java.util.function.IntFunction<Attempt> once) {
     Retries retries = new Retries(policy, target, shown, listener);
-    for (int attempt = 1; ; attempt++) {
+    boolean first = true;
+    // a look of a queued promotion that did not push is no attempt
+    for (int attempt = 1; ; ) {
       int n = attempt;
+      boolean fetch = !first;
       Attempt outcome = cache.locked(() -> {
-        if (n > 1) {
+        if (fetch) {
           PushVerdict fetched = refs.refresh();
           if (!fetched.done()) {
             return new Again(fetched);
@@ -96,10 +169,15 @@ final class WriteLoop {
         }
         return once.apply(n);
       });
+      first = false;
       if (outcome instanceof Landed landed) {
         return landed.result();
       }
-      retries.failed(attempt, ((Again) outcome).verdict());
+      PushVerdict verdict = ((Again) outcome).verdict();
+      retries.failed(attempt, verdict);
+      if (verdict.kind() != PushVerdict.Kind.QUEUED) {
+        attempt++;
+      }
     }
   }
 
@@ -321,10 +399,18 @@ final class WriteLoop {
   }
 
   /** One build and push. */
-  private Attempt writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, SideRef side) {
+  private Attempt writeOnce(int attempt, String target, ChangeSet changes, PersonIdent author, SideRef side,
+      Place place) {
     boolean prMode = !target.equals(branch);
     ObjectId base = refs.head();
     ObjectId notesBase = refs.notes();
+    Optional<Attempt> carried = carriedByAnother(attempt, place, changes);
+    if (carried.isPresent()) {
+      return carried.get();
+    }
+    if (waitsForACarrier(place, base)) {
+      return new Again(PushVerdict.QUEUED);
+    }
     List<RefChange> updates = new ArrayList<>();
     CommitWriter.Built built;
     try (ObjectInserter ins = repo.newObjectInserter()) {
@@ -334,6 +420,7 @@ final class WriteLoop {
             + " at " + GitDiagnosis.abbrev(base.name()) + ": nothing to push"));
         return new Landed(new PushResult(base.name(), base.name(), true, attempt, List.of()));
       }
+      ObjectId tip = built.commit();
       if (prMode) {
         ObjectId existing = refs.remoteBranch(target);
         if (existing != null && sameTree(existing, built.tree())) {
@@ -342,7 +429,15 @@ final class WriteLoop {
         }
         updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), existing, true));
       } else {
-        updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), base, false));
+        RefChange branchChange = new RefChange(Constants.R_HEADS + target, built.commit(), base, false);
+        updates.add(branchChange);
+        if (place.queued != null) {
+          updates.add(new RefChange(place.ref, null, place.queued, true));
+        }
+        tip = carry(ins, tip, place, author, updates);
+        if (!tip.equals(built.commit())) {
+          updates.set(updates.indexOf(branchChange), new RefChange(branchChange.ref(), tip, base, false));
+        }
       }
       ObjectId notes = notesBase;
       if (changes.noteForNewCommit() != null) {
@@ -352,7 +447,7 @@ final class WriteLoop {
       }
       ins.flush();
       if (!prMode) {
-        sideChange(ins, side, built.commit(), notes).ifPresent(updates::add);
+        sideChange(ins, side, tip, notes).ifPresent(updates::add);
       }
     } catch (IOException e) {
       throw new ExternalException("cannot build the commit in the cache of " + shownUrl + ": "
@@ -364,11 +459,111 @@ final class WriteLoop {
           + target + (attempt > 1 ? " (attempt " + attempt + ")" : "")));
       return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
     }
-    if (!prMode && built.commit().equals(refs.head())) {
+    if (!prMode && updates.get(0).newId().equals(refs.head())) {
       // The server took the push but the answer was lost; the fetch in push() saw it landed.
       return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
     }
+    if (v.kind() == PushVerdict.Kind.MOVED) {
+      enqueue(place, built.commit());
+    }
     return new Again(v);
+  }
+
+  /**
+   * Whether another promoter's push carried this promotion: its queue ref is gone and a commit
+   * with its promotion id is on the branch. A queue ref gone without it (deleted by hand) is no
+   * place any more: the promotion queues again when it loses again.
+   */
+  private Optional<Attempt> carriedByAnother(int attempt, Place place, ChangeSet changes) {
+    if (place.queued == null || refs.queued().containsKey(place.ref)) {
+      return Optional.empty();
+    }
+    ObjectId queued = place.queued;
+    place.queued = null;
+    try {
+      ObjectId landed = queue.landedAs(refs.head(), queued, place.id, LOST_ANSWER_SCAN);
+      if (landed == null) {
+        return Optional.empty();
+      }
+      String parent;
+      try (RevWalk rw = new RevWalk(repo)) {
+        parent = rw.parseCommit(landed).getParent(0).name();
+      }
+      listener.on(FerryEvent.info(TOPIC, "another promoter's push carried this promotion to " + shownUrl + " "
+          + branch + " as " + GitDiagnosis.abbrev(landed.name()) + (attempt > 0 ? " (attempt " + attempt + ")" : "")));
+      return Optional.of(new Landed(new PushResult(landed.name(), parent, false, attempt,
+          List.copyOf(changes.changes().keySet()))));
+    } catch (IOException e) {
+      throw new ExternalException("cannot read the history of " + shownUrl + " " + branch + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether a queued promotion waits rather than builds and pushes again: while the branch keeps
+   * moving (others push, and a push carries what waits) and for at most {@link #QUEUE_PATIENCE}.
+   * When a look finds the branch where the last one did, nobody is pushing: it pushes itself, and
+   * carries the others.
+   */
+  private boolean waitsForACarrier(Place place, ObjectId head) {
+    if (place.queued == null || System.nanoTime() - place.queuedAt > QUEUE_PATIENCE.toNanos()) {
+      return false;
+    }
+    boolean moved = !head.equals(place.lastSeen);
+    place.lastSeen = head;
+    return moved;
+  }
+
+  /** How long a queued promotion waits for a carrier before it pushes again itself. */
+  static final java.time.Duration QUEUE_PATIENCE = java.time.Duration.ofSeconds(5);
+
+  /**
+   * The promotions others queued, carried on top of {@code tip} as far as they apply cleanly; adds
+   * the deletion of each carried one's queue ref to {@code updates}. Returns the new tip.
+   */
+  private ObjectId carry(ObjectInserter ins, ObjectId tip, Place place, PersonIdent author, List<RefChange> updates)
+      throws IOException {
+    if (queue == null || place.ref == null) {
+      return tip; // only a promotion carries others: a rollback or a pull request stays as small as it is
+    }
+    for (PromotionQueue.Entry e : queue.carryable(refs.queued(), place.ref)) {
+      ObjectId next;
+      try {
+        next = writer.carry(ins, tip, e.commit(), author);
+      } catch (IOException | RuntimeException ex) {
+        // another's entry that cannot be read must not fail this promotion: its promoter retries alone
+        listener.on(FerryEvent.debug(TOPIC, "not carrying " + e.ref() + ": " + ex.getMessage()));
+        continue;
+      }
+      if (next != null) {
+        listener.on(FerryEvent.debug(TOPIC, "carrying the queued " + e.ref() + " (" + GitDiagnosis.abbrev(e.commit().name())
+            + ") as " + GitDiagnosis.abbrev(next.name())));
+        updates.add(new RefChange(e.ref(), null, e.commit(), true));
+        tip = next;
+      }
+    }
+    return tip;
+  }
+
+  /** After a lost race: puts the promotion's commit in the queue, once, for the next pusher to carry. */
+  private void enqueue(Place place, ObjectId commit) {
+    if (place.ref == null || place.queued != null) {
+      return;
+    }
+    PushVerdict v;
+    try {
+      v = pusher.push(List.of(new RefChange(place.ref, commit, null, false)));
+    } catch (dev.ferry.core.FerryException e) {
+      // a server that refuses the ref costs the queue, not the promotion: it retries alone
+      listener.on(FerryEvent.debug(TOPIC, "could not queue at " + place.ref + ": " + e.getMessage()));
+      return;
+    }
+    if (v.done()) {
+      place.queued = commit;
+      place.queuedAt = System.nanoTime();
+      place.lastSeen = null;
+      listener.on(FerryEvent.debug(TOPIC, "queued " + GitDiagnosis.abbrev(commit.name()) + " at " + place.ref
+          + " for the next push to " + branch + " to carry"));
+    }
   }
 
   private boolean sameTree(ObjectId commit, ObjectId tree) throws IOException {
