@@ -102,7 +102,7 @@ public final class StateStore {
         StateIndex before = sideTip == null ? null : read(sideTip);
         List<UntrustedRecord> skipped = new ArrayList<>();
         String notes = repo.readableNotes(notesTip, skipped);
-        StateIndex after = reconcile(before == null ? null : before.copy(), head, notes, skipped);
+        StateIndex after = reconcile(before == null ? null : before.copy(), head, notes, skipped, true);
         return after.changesFrom(before);
       }
     };
@@ -219,6 +219,15 @@ public final class StateStore {
    * git.trust}, only commits a trusted key signed are folded in; the others are kept as untrusted.
    */
   StateIndex reconcile(StateIndex index, String head, String notes, List<UntrustedRecord> skipped) {
+    return reconcile(index, head, notes, skipped, false);
+  }
+
+  /**
+   * @param alongAWrite whether the index is brought up to the commit a write is about to push (its
+   *     own commit, and those it carries): routine, so reported at debug level only
+   */
+  private StateIndex reconcile(StateIndex index, String head, String notes, List<UntrustedRecord> skipped,
+      boolean alongAWrite) {
     if (index != null) {
       index.untrusted(skipped);
     }
@@ -240,8 +249,9 @@ public final class StateStore {
       List<CommitInfo> since = repo.commitsSince(index.base(), head, notes, Integer.MAX_VALUE, refused);
       since.forEach(index::apply);
       index.untrusted(refused);
-      listener.on(FerryEvent.progress(TOPIC, "reconciled the state index with the commits since its base "
-          + index.base().substring(0, 12) + ": " + since.size() + " of them record state"));
+      String said = "reconciled the state index with the commits since its base " + index.base().substring(0, 12)
+          + ": " + since.size() + " of them record state";
+      listener.on(alongAWrite ? FerryEvent.debug(TOPIC, said) : FerryEvent.progress(TOPIC, said));
     }
     repo.notesChanged(index.notes(), notes).forEach(index::applyNote);
     index.at(head, notes);

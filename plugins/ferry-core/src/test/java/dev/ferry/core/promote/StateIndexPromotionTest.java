@@ -93,7 +93,8 @@ class StateIndexPromotionTest {
     }
     assertThat(indexFile("index.json")).contains("\"base\" : \"" + git("rev-parse", "main") + "\"");
     assertThat(indexFile("staging/web.json")).contains("1.1.0");
-    assertThat(events).anyMatch(e -> e.message().contains("reconciled the state index with the commits since its base"));
+    assertThat(events).anyMatch(e -> e.level() == FerryEvent.Level.PROGRESS
+        && e.message().contains("reconciled the state index with the commits since its base"));
   }
 
   @Test
@@ -124,6 +125,8 @@ class StateIndexPromotionTest {
         .containsExactlyInAnyOrder("index.json", "dev/web.json");
     assertThat(indexFile("dev/api.json")).isEqualTo(apiFile);
     assertThat(indexFile("dev/web.json")).contains("1.2.0");
+    // bringing the index up to its own new commit is routine: nothing to tell a CI log
+    assertThat(events).noneMatch(e -> e.level() != FerryEvent.Level.DEBUG && e.message().startsWith("reconciled"));
   }
 
   /**
