@@ -430,7 +430,7 @@ function resolveVersion() {
 }
 
 // JVM warnings (a locked hsperfdata file, ...) go to stderr: stdout is parsed as JSON
-const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr'];
+const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmn24m', '-XX:-UsePerfData', '-Xlog:disable', '-Xlog:all=warning:stderr'];
 
 function javaExecutable() {
   if (process.env.FERRY_JAVA) return process.env.FERRY_JAVA;

@@ -39,5 +39,5 @@ for ((i = 0; i + 1 < ${#args[@]}; i++)); do
 done
 
 set +e
-"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -jar "$FERRY_JAR" "${args[@]}" >"$FERRY_OUT"
+"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn24m -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -jar "$FERRY_JAR" "${args[@]}" >"$FERRY_OUT"
 exit $?

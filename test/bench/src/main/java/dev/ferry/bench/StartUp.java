@@ -26,7 +26,7 @@ final class StartUp implements Scenario {
 
   /** The flags of the launcher {@code ./ferry}. */
   static final List<String> LAUNCHER_FLAGS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn24m", "-XX:-UsePerfData", "-Xshare:auto");
 
   /** One command line to launch; {@code expectOut} is how its output starts. */
   private record Launch(String name, List<String> command, String expectOut) {
