@@ -139,8 +139,7 @@ final class CommitWriter {
         cb.setParentId(base);
       }
       cb.setAuthor(who);
-      PersonIdent c = committerOrNull == null ? who : committerOrNull;
-      cb.setCommitter(new PersonIdent(c.getName(), c.getEmailAddress(), clock.instant(), who.getZoneId()));
+      cb.setCommitter(now(committerOrNull == null ? who : committerOrNull, who.getZoneId()));
       cb.setEncoding(StandardCharsets.UTF_8);
       cb.setMessage(message);
       return new Built(insert(ins, cb), tree, changed);
@@ -191,8 +190,7 @@ final class CommitWriter {
       cb.setTreeId(TreeEditor.apply(reader, ins, onto.getTree(), edits));
       cb.setParentId(tip);
       cb.setAuthor(q.getAuthorIdent());
-      PersonIdent c = committer != null ? committer : carrier != null ? carrier : defaultIdent();
-      cb.setCommitter(new PersonIdent(c.getName(), c.getEmailAddress(), clock.instant(), ZoneOffset.UTC));
+      cb.setCommitter(now(committer != null ? committer : carrier != null ? carrier : defaultIdent(), ZoneOffset.UTC));
       cb.setEncoding(StandardCharsets.UTF_8);
       cb.setMessage(q.getFullMessage());
       return insert(ins, cb);
@@ -233,6 +231,11 @@ final class CommitWriter {
       cb.setMessage("Notes added by Ferry\n");
       return insert(ins, cb);
     }
+  }
+
+  /** {@code who} at the clock's present time. */
+  private PersonIdent now(PersonIdent who, java.time.ZoneId zone) {
+    return new PersonIdent(who.getName(), who.getEmailAddress(), clock.instant(), zone);
   }
 
   /** Ferry's own identity, for commits no person authored (notes, the state index). */

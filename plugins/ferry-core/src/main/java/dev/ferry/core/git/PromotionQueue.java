@@ -35,6 +35,8 @@ final class PromotionQueue {
 
   /** How old a queued commit may be and still be carried. */
   static final Duration MAX_AGE = Duration.ofMinutes(5);
+  /** The trailer that names a promotion, and so its queue ref. */
+  static final String ID_TRAILER = "Ferry-Promotion-Id";
   /** How many queued promotions one push carries at most. */
   static final int MAX_CARRIED = 4;
 
@@ -99,7 +101,7 @@ final class PromotionQueue {
    * carrier landed that queued promotion; null when there is none.
    */
   ObjectId landedAs(ObjectId head, ObjectId queued, String id, int scan) throws IOException {
-    String trailer = "\nFerry-Promotion-Id: " + id + "\n";
+    String trailer = "\n" + ID_TRAILER + ": " + id + "\n";
     try (RevWalk rw = new RevWalk(repo)) {
       RevCommit q = rw.parseCommit(queued);
       ObjectId since = q.getParentCount() == 0 ? null : q.getParent(0);

@@ -143,11 +143,9 @@ final class WriteLoop {
     if (queue == null || prMode || changes.noteForNewCommit() != null) {
       return new Place(null, null);
     }
-    return changes.trailers().stream().filter(t -> t.key().equals(PROMOTION_ID)).findFirst()
+    return changes.trailers().stream().filter(t -> t.key().equals(PromotionQueue.ID_TRAILER)).findFirst()
         .map(t -> new Place(t.value(), queue.ref(t.value()))).orElse(new Place(null, null));
   }
-
-  private static final String PROMOTION_ID = "Ferry-Promotion-Id";
 
   /**
    * Runs {@code once} until it lands or the retry policy gives up. A retry starts from a fresh
@@ -413,6 +411,7 @@ final class WriteLoop {
     }
     List<RefChange> updates = new ArrayList<>();
     CommitWriter.Built built;
+    ObjectId tip; // the branch's new head: this commit, and those it carries on top
     try (ObjectInserter ins = repo.newObjectInserter()) {
       built = writer.build(ins, base, changes, author);
       if (built.commit() == null) {
@@ -420,7 +419,7 @@ final class WriteLoop {
             + " at " + GitDiagnosis.abbrev(base.name()) + ": nothing to push"));
         return new Landed(new PushResult(base.name(), base.name(), true, attempt, List.of()));
       }
-      ObjectId tip = built.commit();
+      tip = built.commit();
       if (prMode) {
         ObjectId existing = refs.remoteBranch(target);
         if (existing != null && sameTree(existing, built.tree())) {
@@ -429,15 +428,13 @@ final class WriteLoop {
         }
         updates.add(new RefChange(Constants.R_HEADS + target, built.commit(), existing, true));
       } else {
-        RefChange branchChange = new RefChange(Constants.R_HEADS + target, built.commit(), base, false);
-        updates.add(branchChange);
+        List<RefChange> queueRefs = new ArrayList<>();
         if (place.queued != null) {
-          updates.add(new RefChange(place.ref, null, place.queued, true));
+          queueRefs.add(new RefChange(place.ref, null, place.queued, true));
         }
-        tip = carry(ins, tip, place, author, updates);
-        if (!tip.equals(built.commit())) {
-          updates.set(updates.indexOf(branchChange), new RefChange(branchChange.ref(), tip, base, false));
-        }
+        tip = carry(ins, tip, place, author, queueRefs);
+        updates.add(new RefChange(Constants.R_HEADS + target, tip, base, false));
+        updates.addAll(queueRefs);
       }
       ObjectId notes = notesBase;
       if (changes.noteForNewCommit() != null) {
@@ -459,7 +456,7 @@ final class WriteLoop {
           + target + (attempt > 1 ? " (attempt " + attempt + ")" : "")));
       return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
     }
-    if (!prMode && updates.get(0).newId().equals(refs.head())) {
+    if (!prMode && tip.equals(refs.head())) {
       // The server took the push but the answer was lost; the fetch in push() saw it landed.
       return new Landed(new PushResult(built.commit().name(), base.name(), false, attempt, built.changed()));
     }
@@ -518,9 +515,9 @@ final class WriteLoop {
 
   /**
    * The promotions others queued, carried on top of {@code tip} as far as they apply cleanly; adds
-   * the deletion of each carried one's queue ref to {@code updates}. Returns the new tip.
+   * the deletion of each carried one's queue ref to {@code queueRefs}. Returns the new tip.
    */
-  private ObjectId carry(ObjectInserter ins, ObjectId tip, Place place, PersonIdent author, List<RefChange> updates)
+  private ObjectId carry(ObjectInserter ins, ObjectId tip, Place place, PersonIdent author, List<RefChange> queueRefs)
       throws IOException {
     if (queue == null || place.ref == null) {
       return tip; // only a promotion carries others: a rollback or a pull request stays as small as it is
@@ -537,7 +534,7 @@ final class WriteLoop {
       if (next != null) {
         listener.on(FerryEvent.debug(TOPIC, "carrying the queued " + e.ref() + " (" + GitDiagnosis.abbrev(e.commit().name())
             + ") as " + GitDiagnosis.abbrev(next.name())));
-        updates.add(new RefChange(e.ref(), null, e.commit(), true));
+        queueRefs.add(new RefChange(e.ref(), null, e.commit(), true));
         tip = next;
       }
     }
