@@ -15,6 +15,7 @@ import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.CollectionEndEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -91,9 +92,7 @@ public final class ConfigLoader {
       Parser events = new DepthLimitedParser(fileName, new ParserImpl(settings, new StreamReader(settings, body)));
       root = new Composer(settings, events).getSingleNode();
     } catch (MarkedYamlEngineException e) {
-      SourceLocation at = e.getProblemMark()
-          .map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
-          .orElse(SourceLocation.of(fileName, 0, 0));
+      SourceLocation at = location(fileName, e.getProblemMark());
       String context = e.getContext() == null ? "" : e.getContext() + ": ";
       throw new InputException("not valid YAML: " + context + e.getProblem(), at, null, e);
     } catch (YamlEngineException e) {
@@ -108,8 +107,7 @@ public final class ConfigLoader {
    * it) recurse once per level: thousands of {@code [} or nested mappings end in a
    * StackOverflowError. The composer reads its events through this parser, which refuses the
    * {@value #MAX_DEPTH}th nested collection with the file's name and place before the composer
-   * recurses into it: one pass over the text (a separate pass first cost a third of loading a
-   * ferry.yaml of 1,000 services).
+   * recurses into it, so the text is parsed once (a separate pass first parsed it twice).
    */
   private static final class DepthLimitedParser implements Parser {
     private final String fileName;
@@ -141,9 +139,7 @@ public final class ConfigLoader {
       Event event = parser.next();
       if (event instanceof CollectionStartEvent) {
         if (++depth > MAX_DEPTH) {
-          SourceLocation at = event.getStartMark()
-              .map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
-              .orElse(SourceLocation.of(fileName, 0, 0));
+          SourceLocation at = location(fileName, event.getStartMark());
           throw new InputException("nested deeper than " + MAX_DEPTH + " levels of mappings and lists", at,
               "a ferry.yaml needs fewer than ten levels; check " + fileName + " for runaway brackets", null);
         }
@@ -152,6 +148,12 @@ public final class ConfigLoader {
       }
       return event;
     }
+  }
+
+  /** Where SnakeYAML's (0-based) mark points, 1-based; the file's start when it has none. */
+  private static SourceLocation location(String fileName, Optional<Mark> mark) {
+    return mark.map(m -> SourceLocation.of(fileName, m.getLine() + 1, m.getColumn() + 1))
+        .orElse(SourceLocation.of(fileName, 0, 0));
   }
 
   private static InputException failure(List<ConfigProblem> problems) {
