@@ -1,21 +1,26 @@
 package dev.ferry.core.git;
 
 import dev.ferry.core.ExternalException;
+import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.signing.CommitSigner;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -283,6 +288,65 @@ public final class EnvRepo implements AutoCloseable {
     } catch (IOException e) {
       throw diagnosis.readFailure(refs.head().name(), remote.branch(), e);
     }
+  }
+
+  /** The prefix of the throwaway mirrors {@link #withWholeHistory} makes in the cache folder. */
+  private static final String THROWAWAY_PREFIX = ".history-";
+  /** A throwaway mirror older than this was left by a process that died: deleted when the next is made. */
+  private static final Duration THROWAWAY_STALE = Duration.ofDays(1);
+
+  /**
+   * Runs {@code work} on a repository that holds the whole history of the branch: this one when
+   * its mirror already does, else a throwaway full mirror in the cache folder, deleted afterwards.
+   * The kept mirror thus stays thin: once the state index was built from 200,000 commits, later
+   * commands do not load the index of their pack into the heap, nor fetch on top of it.
+   *
+   * <p>The throwaway fetches the branch as it is now, which may be ahead of this mirror's last
+   * fetch, and it holds none of the commits this one made and has not pushed.
+   */
+  public <T> T withWholeHistory(Function<EnvRepo, T> work) {
+    try {
+      if (!refs.shallow()) {
+        return work.apply(this);
+      }
+    } catch (IOException e) {
+      throw diagnosis.readFailure(refs.head().name(), remote.branch(), e);
+    }
+    Path dir;
+    try {
+      removeStaleThrowaways();
+      dir = Files.createTempDirectory(cache.root(), THROWAWAY_PREFIX);
+    } catch (IOException e) {
+      throw new ExternalException("cannot make a folder for the history of " + shownUrl + " in the git cache "
+          + cache.root() + ": " + e.getMessage(), "check that FERRY_CACHE points to a writable folder", e);
+    }
+    try (EnvRepo deep = open(remote, dir, listener, options.withThin(false))) {
+      deep.trustOnly(trust);
+      return work.apply(deep);
+    } finally {
+      try {
+        MirrorCache.deleteTree(dir);
+      } catch (IOException e) {
+        listener.on(FerryEvent.warn("git", "could not delete the throwaway mirror " + dir + ": " + e.getMessage()));
+      }
+    }
+  }
+
+  private void removeStaleThrowaways() throws IOException {
+    Instant before = Instant.now().minus(THROWAWAY_STALE);
+    try (Stream<Path> entries = Files.list(cache.root())) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (p.getFileName().toString().startsWith(THROWAWAY_PREFIX)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+          MirrorCache.deleteTree(p);
+        }
+      }
+    }
+  }
+
+  /** Whether this mirror holds {@code commit} (a full id) as fetched or written. */
+  public boolean contains(String commit) {
+    return commit != null && ObjectId.isId(commit) && has(ObjectId.fromString(commit));
   }
 
   // ---------------------------------------------------------------- the state index

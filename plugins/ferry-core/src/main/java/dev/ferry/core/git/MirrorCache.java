@@ -58,6 +58,11 @@ final class MirrorCache {
     return mirrorDir;
   }
 
+  /** The cache folder this repository's mirror lives in, with the mirrors of other repositories. */
+  Path root() {
+    return root;
+  }
+
   /** Creates the mirror when it is missing (or half-created by a process that died) and opens it. */
   Repository open(String shownUrl) throws IOException {
     Files.createDirectories(root);
@@ -101,15 +106,7 @@ final class MirrorCache {
     }
     if (Files.exists(mirrorDir)) {
       // A process died while creating it: start again.
-      try (Stream<Path> walk = Files.walk(mirrorDir)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.delete(p);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      }
+      deleteTree(mirrorDir);
     }
     try (Repository r = new FileRepository(mirrorDir.toFile())) {
       r.create(true);
@@ -120,5 +117,20 @@ final class MirrorCache {
       cfg.save();
     }
     return null;
+  }
+
+  /** Deletes {@code dir} and everything in it. */
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 }

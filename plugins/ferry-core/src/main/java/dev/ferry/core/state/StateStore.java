@@ -244,6 +244,11 @@ public final class StateStore {
           + index.base().substring(0, 12) + ", which the branch no longer contains (a force-push?): rebuilding it from the history"));
       return withUntrusted(fromHistory(head, notes), skipped);
     }
+    return catchUp(index, head, notes, alongAWrite);
+  }
+
+  /** {@code index} with the commits since its base up to {@code head} applied, and the notes changed since its notes. */
+  private StateIndex catchUp(StateIndex index, String head, String notes, boolean quietly) {
     if (!head.equals(index.base())) {
       List<UntrustedRecord> refused = new ArrayList<>();
       List<CommitInfo> since = repo.commitsSince(index.base(), head, notes, Integer.MAX_VALUE, refused);
@@ -251,24 +256,44 @@ public final class StateStore {
       index.untrusted(refused);
       String said = "reconciled the state index with the commits since its base " + index.base().substring(0, 12)
           + ": " + since.size() + " of them record state";
-      listener.on(alongAWrite ? FerryEvent.debug(TOPIC, said) : FerryEvent.progress(TOPIC, said));
+      listener.on(quietly ? FerryEvent.debug(TOPIC, said) : FerryEvent.progress(TOPIC, said));
     }
     repo.notesChanged(index.notes(), notes).forEach(index::applyNote);
     index.at(head, notes);
     return index;
   }
 
-  /** The index as the history says, bounded like history reads: the newest commits, older rollbacks for blocks. */
+  /**
+   * The index as the history says, bounded like history reads: the newest commits, older rollbacks
+   * for blocks. Read in a throwaway full mirror when this one is thin (see {@link
+   * EnvRepo#withWholeHistory}), as of this mirror's last fetch, and then brought up to {@code head}
+   * and {@code notes} here: they may be commits this command made and has not pushed yet.
+   */
   StateIndex fromHistory(String head, String notes) {
-    listener.on(FerryEvent.progress(TOPIC, "building the state index of " + repo.url() + " " + repo.branch()
+    String fetched = repo.head();
+    StateIndex built = repo.withWholeHistory(deep -> {
+      String at = deep.contains(head) ? head : deep.contains(fetched) ? fetched : null;
+      String n = notes == null || deep.contains(notes) ? notes
+          : deep.readableNotes(repo.notesTip().filter(deep::contains).orElse(null), new ArrayList<>());
+      return at == null ? null : fromHistory(deep, at, n);
+    });
+    if (built == null || !repo.isAncestor(built.base(), head)) {
+      // the branch was rewritten between the two fetches: read the history here, as fetched
+      return fromHistory(repo, head, notes);
+    }
+    return built.base().equals(head) && Objects.equals(built.notes(), notes) ? built : catchUp(built, head, notes, true);
+  }
+
+  private StateIndex fromHistory(EnvRepo from, String head, String notes) {
+    listener.on(FerryEvent.progress(TOPIC, "building the state index of " + from.url() + " " + from.branch()
         + " from up to " + historyDepth + " commits"));
-    StateIndex index = StateIndex.empty(repo.branch());
+    StateIndex index = StateIndex.empty(from.branch());
     // blocks hold beyond the window: the rollback commits further back, oldest first
-    EnvRepo.Log log = repo.log(historyDepth, History::mayHoldBlocks);
+    EnvRepo.Log log = from.log(historyDepth, History::mayHoldBlocks);
     List<CommitInfo> older = new ArrayList<>(log.older());
     java.util.Collections.reverse(older);
     List<UntrustedRecord> refused = new ArrayList<>();
-    List<CommitInfo> recent = repo.commitsSince(null, head, notes, historyDepth, refused);
+    List<CommitInfo> recent = from.commitsSince(null, head, notes, historyDepth, refused);
     index.untrusted(log.untrusted().stream().filter(u -> !u.ref().equals(EnvRepo.NOTES_REF)).toList());
     index.untrusted(refused);
     for (CommitInfo c : older) {

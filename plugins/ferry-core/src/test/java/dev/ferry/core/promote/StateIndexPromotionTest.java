@@ -149,10 +149,7 @@ class StateIndexPromotionTest {
       p.promote(PromotionRequest.to("dev").image("api", ImageRef.parse(API + ":2.0.0@" + D2)));
     }
 
-    Path mirror;
-    try (var found = Files.find(dir.resolve("cache-b"), 2, (path, attrs) -> path.getFileName().toString().endsWith(".git"))) {
-      mirror = found.findFirst().orElseThrow();
-    }
+    Path mirror = mirrorIn("cache-b");
     int fetched = Integer.parseInt(Git.run(mirror, "rev-list", "--count", "refs/heads/main").trim());
     assertThat(fetched).as("commits in the cold mirror").isLessThan(most);
     assertThat(git("rev-list", "--count", "main")).isEqualTo(String.valueOf(3_000 + moved + 3));
@@ -226,6 +223,35 @@ class StateIndexPromotionTest {
     assertThat(events).anyMatch(e -> e.message().contains("has no state index yet: building it from the history"));
   }
 
+  /**
+   * A build from history reads a throwaway full mirror, deleted afterwards: the kept one stays thin,
+   * so later commands do not load (nor fetch on top of) the whole history.
+   */
+  @Test
+  void aBuildFromHistoryLeavesTheKeptMirrorThin() throws Exception {
+    verifyOneAndBlockTheNext();
+    git("update-ref", "-d", STATE);
+    appendCommits(1_000);
+
+    try (Promoter p = promoter("cache-b")) {
+      assertThat(p.promote(PromotionRequest.to("staging").image("web", web("1.1.0", D1))).noop()).isFalse();
+      assertThatThrownBy(() -> p.promote(PromotionRequest.to("dev").image("web", web("1.2.0", D2))))
+          .isInstanceOf(RefusedException.class).hasMessageContaining("is blocked in 'dev'");
+    }
+
+    Path mirror = mirrorIn("cache-b");
+    assertThat(Integer.parseInt(Git.run(mirror, "rev-list", "--count", "refs/heads/main").trim()))
+        .as("commits in the kept mirror").isLessThan(10);
+    assertThat(mirror.resolve("shallow")).exists();
+    try (var left = Files.list(dir.resolve("cache-b"))) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("the throwaway mirror is gone")
+          .noneMatch(name -> name.startsWith(".history-"));
+    }
+    assertThat(indexFile("index.json")).contains("\"base\" : \"" + git("rev-parse", "main") + "\"");
+    assertThat(indexFile("staging/web.json")).contains("1.1.0");
+    assertThat(indexFile("dev/web.json")).contains("\"passed\" : true", "\"reason\" : \"error rate\"");
+  }
+
   @Test
   void aHandEditedIndexIsAClearErrorNamingTheFileAndRebuildFixesIt() throws Exception {
     verifyOneAndBlockTheNext();
@@ -251,6 +277,13 @@ class StateIndexPromotionTest {
       assertThat(p.historyOf("dev").firstVerified("dev", "web", web("1.1.0", D1))).isPresent();
     }
     assertThat(git("log", "-1", "--format=%s", STATE)).contains("rebuilt from history");
+  }
+
+  /** The bare mirror in the cache folder {@code cache}. */
+  Path mirrorIn(String cache) throws IOException {
+    try (var found = Files.find(dir.resolve(cache), 1, (path, attrs) -> path.getFileName().toString().endsWith(".git"))) {
+      return found.findFirst().orElseThrow();
+    }
   }
 
   /** {@code n} commits on main that change one unrelated file, written with git fast-import. */
