@@ -37,6 +37,8 @@ public final class StateStore {
   private final FerryListener listener;
   private String cachedKey;
   private StateIndex cached;
+  /** The last index this store built from history: a build reads the whole history, once per command. */
+  private StateIndex lastBuilt;
 
   /**
    * @param historyDepth how many commits a build from history reads (blocks further back:
@@ -234,6 +236,10 @@ public final class StateStore {
     if (index != null && head.equals(index.base()) && Objects.equals(notes, index.notes())) {
       return index;
     }
+    if (index == null && lastBuilt != null && repo.isAncestor(lastBuilt.base(), head)) {
+      // built from history earlier in this command (the push of it lost a race, or this is it)
+      return withUntrusted(catchUp(lastBuilt.copy(), head, notes, alongAWrite), skipped);
+    }
     if (index == null) {
       listener.on(FerryEvent.progress(TOPIC, repo.url() + " " + repo.branch()
           + " has no state index yet: building it from the history"));
@@ -270,6 +276,11 @@ public final class StateStore {
    * and {@code notes} here: they may be commits this command made and has not pushed yet.
    */
   StateIndex fromHistory(String head, String notes) {
+    lastBuilt = buildFromHistory(head, notes);
+    return lastBuilt.copy();
+  }
+
+  private StateIndex buildFromHistory(String head, String notes) {
     String fetched = repo.head();
     StateIndex built = repo.withWholeHistory(deep -> {
       String at = deep.contains(head) ? head : deep.contains(fetched) ? fetched : null;
