@@ -232,6 +232,7 @@ class StateIndexPromotionTest {
     verifyOneAndBlockTheNext();
     git("update-ref", "-d", STATE);
     appendCommits(1_000);
+    events.clear();
 
     try (Promoter p = promoter("cache-b")) {
       assertThat(p.promote(PromotionRequest.to("staging").image("web", web("1.1.0", D1))).noop()).isFalse();
@@ -239,6 +240,8 @@ class StateIndexPromotionTest {
           .isInstanceOf(RefusedException.class).hasMessageContaining("is blocked in 'dev'");
     }
 
+    assertThat(events.stream().filter(e -> e.message().startsWith("building the state index of")))
+        .as("the history is read once: the push of the index and the promotion catch up from that build").hasSize(1);
     Path mirror = mirrorIn("cache-b");
     assertThat(Integer.parseInt(Git.run(mirror, "rev-list", "--count", "refs/heads/main").trim()))
         .as("commits in the kept mirror").isLessThan(10);
