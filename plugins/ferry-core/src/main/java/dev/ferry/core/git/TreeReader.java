@@ -10,15 +10,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -45,14 +49,12 @@ final class TreeReader {
 
   Optional<String> readFile(String commit, String path) {
     RepoPath.check(path);
-    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      RevCommit c = rw.parseCommit(resolve(commit));
-      try (TreeWalk tw = TreeWalk.forPath(reader, path, c.getTree())) {
-        if (tw == null || tw.getFileMode(0) == FileMode.TREE || tw.getFileMode(0) == FileMode.GITLINK) {
-          return Optional.empty();
-        }
-        return Optional.of(new String(bytes(reader, tw.getObjectId(0), describe(path, commit)), StandardCharsets.UTF_8));
+    try (ObjectReader reader = repo.newObjectReader()) {
+      Entry e = lookup(reader, commit, path);
+      if (e == null || e.isTree() || FileMode.GITLINK.equals(e.mode())) {
+        return Optional.empty();
       }
+      return Optional.of(new String(bytes(reader, e.id(), describe(path, commit)), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, path, e);
     }
@@ -63,11 +65,9 @@ final class TreeReader {
     if (dir.isEmpty()) {
       return true;
     }
-    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      RevCommit c = rw.parseCommit(resolve(commit));
-      try (TreeWalk tw = TreeWalk.forPath(reader, dir, c.getTree())) {
-        return tw != null && tw.getFileMode(0) == FileMode.TREE;
-      }
+    try (ObjectReader reader = repo.newObjectReader()) {
+      Entry e = lookup(reader, commit, dir);
+      return e != null && e.isTree();
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, path, e);
     }
@@ -75,19 +75,9 @@ final class TreeReader {
 
   List<String> list(String commit, String dirPath) {
     String dir = RepoPath.checkDir(dirPath);
-    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      ObjectId tree = subtree(reader, rw.parseCommit(resolve(commit)), dir);
-      if (tree == null) {
-        return List.of();
-      }
-      List<String> names = new ArrayList<>();
-      try (TreeWalk tw = new TreeWalk(reader)) {
-        tw.addTree(tree);
-        while (tw.next()) {
-          names.add(tw.getNameString());
-        }
-      }
-      return names;
+    try (ObjectReader reader = repo.newObjectReader()) {
+      Entry e = lookup(reader, commit, dir);
+      return e == null || !e.isTree() ? List.of() : List.copyOf(entries(reader, e.id()).keySet());
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, dirPath, e);
     }
@@ -95,8 +85,8 @@ final class TreeReader {
 
   void exportTree(String commit, String dirPath, Path target) {
     String dir = RepoPath.checkDir(dirPath);
-    try (ObjectReader reader = repo.newObjectReader(); RevWalk rw = new RevWalk(reader)) {
-      ObjectId tree = subtree(reader, rw.parseCommit(resolve(commit)), dir);
+    try (ObjectReader reader = repo.newObjectReader()) {
+      ObjectId tree = subtree(reader, commit, dir);
       if (tree == null) {
         throw new InputException("'" + dirPath + "' is not a directory at " + GitDiagnosis.abbrev(commit) + " of "
             + diagnosis.shownUrl() + " " + branch);
@@ -192,12 +182,82 @@ final class TreeReader {
     }
   }
 
-  private static ObjectId subtree(ObjectReader reader, RevCommit c, String dir) throws IOException {
-    if (dir.isEmpty()) {
-      return c.getTree();
+  private ObjectId subtree(ObjectReader reader, String commit, String dir) throws IOException {
+    Entry e = lookup(reader, commit, dir);
+    return e != null && e.isTree() ? e.id() : null;
+  }
+
+  /** One entry of a tree: its mode bits and object. */
+  private record Entry(int mode, ObjectId id) {
+    boolean isTree() {
+      return FileMode.TREE.equals(mode);
     }
-    try (TreeWalk tw = TreeWalk.forPath(reader, dir, c.getTree())) {
-      return tw != null && tw.getFileMode(0) == FileMode.TREE ? tw.getObjectId(0) : null;
+  }
+
+  /** How many trees {@link #entries} keeps: the folders a command reads, many times each. */
+  private static final int TREES_KEPT = 1_024;
+
+  /**
+   * The entries of the trees read so far, by tree id, in tree order. A tree never changes, so
+   * nothing here goes stale. Without it every read walked from the root, and the folder of an
+   * environment with 1,000 services was scanned entry by entry once per service.
+   */
+  private final Map<ObjectId, Map<String, Entry>> trees = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ObjectId, Map<String, Entry>> eldest) {
+          return size() > TREES_KEPT;
+        }
+      });
+
+  /** The root tree of each commit id read so far. */
+  private final Map<String, ObjectId> rootTrees = new ConcurrentHashMap<>();
+
+  /** The entry at {@code path} ("" for the root) of {@code commit}, or null when there is none. */
+  private Entry lookup(ObjectReader reader, String commit, String path) throws IOException {
+    Entry e = new Entry(FileMode.TREE.getBits(), rootTree(reader, commit));
+    if (path.isEmpty()) {
+      return e;
     }
+    for (String name : path.split("/", -1)) {
+      if (!e.isTree()) {
+        return null;
+      }
+      e = entries(reader, e.id()).get(name);
+      if (e == null) {
+        return null;
+      }
+    }
+    return e;
+  }
+
+  private ObjectId rootTree(ObjectReader reader, String commit) throws IOException {
+    ObjectId known = rootTrees.get(commit);
+    if (known != null) {
+      return known;
+    }
+    ObjectId id = resolve(commit);
+    try (RevWalk rw = new RevWalk(reader)) {
+      ObjectId tree = rw.parseCommit(id).getTree().copy();
+      if (ObjectId.isId(commit)) {
+        rootTrees.put(commit, tree);
+      }
+      return tree;
+    }
+  }
+
+  private Map<String, Entry> entries(ObjectReader reader, ObjectId tree) throws IOException {
+    Map<String, Entry> known = trees.get(tree);
+    if (known != null) {
+      return known;
+    }
+    Map<String, Entry> out = new LinkedHashMap<>();
+    CanonicalTreeParser p = new CanonicalTreeParser(null, reader, tree);
+    for (; !p.eof(); p.next()) {
+      out.put(p.getEntryPathString(), new Entry(p.getEntryRawMode(), p.getEntryObjectId()));
+    }
+    Map<String, Entry> entries = Collections.unmodifiableMap(out);
+    trees.put(tree.copy(), entries);
+    return entries;
   }
 }
