@@ -30,7 +30,13 @@ public final class SecretMask {
   /** Masks only user information in URLs. */
   public static final SecretMask NONE = new SecretMask(List.of());
 
-  private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"']+@");
+  /**
+   * {@code scheme://user:password@}. The scheme starts after no letter: a match can only start
+   * there anyway (the match one letter earlier would come first), and without it every letter of a
+   * long word began a scan of the rest of it, so the mask took time quadratic in the length of
+   * words (64 ms of 'ferry status --json' at 1,000 services).
+   */
+  private static final Pattern USER_INFO = Pattern.compile("(?<![A-Za-z])([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\"']+@");
   private static final int SHORTEST = 3;
 
   /** The forms to replace, longest first so that a secret inside another is not half-masked. */
@@ -87,7 +93,7 @@ public final class SecretMask {
     if (text == null) {
       return null;
     }
-    String s = USER_INFO.matcher(text).replaceAll("$1");
+    String s = text.contains("://") ? USER_INFO.matcher(text).replaceAll("$1") : text;
     for (String form : forms) {
       if (s.contains(form)) {
         s = s.replace(form, "***");
