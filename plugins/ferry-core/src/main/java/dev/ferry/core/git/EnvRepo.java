@@ -6,11 +6,9 @@ import dev.ferry.core.FerryListener;
 import dev.ferry.core.InputException;
 import dev.ferry.core.signing.CommitSigner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -290,11 +287,6 @@ public final class EnvRepo implements AutoCloseable {
     }
   }
 
-  /** The prefix of the throwaway mirrors {@link #withWholeHistory} makes in the cache folder. */
-  private static final String THROWAWAY_PREFIX = ".history-";
-  /** A throwaway mirror older than this was left by a process that died: deleted when the next is made. */
-  private static final Duration THROWAWAY_STALE = Duration.ofDays(1);
-
   /**
    * Runs {@code work} on a repository that holds the whole history of the branch: this one when
    * its mirror already does, else a throwaway full mirror in the cache folder, deleted afterwards.
@@ -314,8 +306,7 @@ public final class EnvRepo implements AutoCloseable {
     }
     Path dir;
     try {
-      removeStaleThrowaways();
-      dir = Files.createTempDirectory(cache.root(), THROWAWAY_PREFIX);
+      dir = cache.newThrowaway();
     } catch (IOException e) {
       throw new ExternalException("cannot make a folder for the history of " + shownUrl + " in the git cache "
           + cache.root() + ": " + e.getMessage(), "check that FERRY_CACHE points to a writable folder", e);
@@ -328,18 +319,6 @@ public final class EnvRepo implements AutoCloseable {
         MirrorCache.deleteTree(dir);
       } catch (IOException e) {
         listener.on(FerryEvent.warn("git", "could not delete the throwaway mirror " + dir + ": " + e.getMessage()));
-      }
-    }
-  }
-
-  private void removeStaleThrowaways() throws IOException {
-    Instant before = Instant.now().minus(THROWAWAY_STALE);
-    try (Stream<Path> entries = Files.list(cache.root())) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        if (p.getFileName().toString().startsWith(THROWAWAY_PREFIX)
-            && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
-          MirrorCache.deleteTree(p);
-        }
       }
     }
   }

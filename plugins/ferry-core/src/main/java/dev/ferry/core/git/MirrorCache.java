@@ -8,6 +8,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +63,33 @@ final class MirrorCache {
   /** The cache folder this repository's mirror lives in, with the mirrors of other repositories. */
   Path root() {
     return root;
+  }
+
+  /** The prefix of the throwaway mirrors {@link #newThrowaway} makes in the cache folder. */
+  private static final String THROWAWAY_PREFIX = ".history-";
+  /** A throwaway older than this was left by a process that died. */
+  private static final Duration THROWAWAY_STALE = Duration.ofDays(1);
+
+  /**
+   * A new empty folder in the cache folder, for a throwaway mirror that the caller deletes with
+   * {@link #deleteTree}. Throwaways a killed process left, older than a day, are deleted first.
+   */
+  Path newThrowaway() throws IOException {
+    Files.createDirectories(root);
+    Instant before = Instant.now().minus(THROWAWAY_STALE);
+    try (Stream<Path> entries = Files.list(root)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        try {
+          if (p.getFileName().toString().startsWith(THROWAWAY_PREFIX)
+              && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
+            deleteTree(p);
+          }
+        } catch (IOException another) {
+          // another process is deleting it too: it goes either way
+        }
+      }
+    }
+    return Files.createTempDirectory(root, THROWAWAY_PREFIX);
   }
 
   /** Creates the mirror when it is missing (or half-created by a process that died) and opens it. */
