@@ -3,12 +3,9 @@ package dev.ferry.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The run from which the build makes the AppCDS archive {@code ferry.jsa}: the commands a CI
@@ -52,7 +49,7 @@ final class ArchiveTraining {
       if (api != null) {
         api.stop(0);
       }
-      deleteTree(dir);
+      dev.ferry.core.FileTree.delete(dir);
     }
   }
 
@@ -255,17 +252,5 @@ final class ArchiveTraining {
         List.of("edit", "kustomize-image", kustomize.toString(), "registry.example.com/shop/api:2.2.0", "--json"),
         List.of("edit", "yaml", deployment.toString(), "spec.template.spec.containers[0].image",
             "registry.example.com/shop/web:1.1.0", "--select", "kind=Deployment,name=web", "--json"));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.core.git;
 import dev.ferry.core.ExternalException;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryListener;
+import dev.ferry.core.FileTree;
 import dev.ferry.core.InputException;
 import dev.ferry.core.signing.CommitSigner;
 import java.io.IOException;
@@ -316,7 +317,7 @@ public final class EnvRepo implements AutoCloseable {
       return work.apply(deep);
     } finally {
       try {
-        MirrorCache.deleteTree(dir);
+        FileTree.delete(dir);
       } catch (IOException e) {
         listener.on(FerryEvent.warn("git", "could not delete the throwaway mirror " + dir + ": " + e.getMessage()));
       }

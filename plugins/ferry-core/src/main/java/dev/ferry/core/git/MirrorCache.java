@@ -1,8 +1,8 @@
 package dev.ferry.core.git;
 
 import dev.ferry.core.ExternalException;
+import dev.ferry.core.FileTree;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -72,7 +71,7 @@ final class MirrorCache {
 
   /**
    * A new empty folder in the cache folder, for a throwaway mirror that the caller deletes with
-   * {@link #deleteTree}. Throwaways a killed process left, older than a day, are deleted first.
+   * {@link FileTree#delete}. Throwaways a killed process left, older than a day, are deleted first.
    */
   Path newThrowaway() throws IOException {
     Files.createDirectories(root);
@@ -82,7 +81,7 @@ final class MirrorCache {
         try {
           if (p.getFileName().toString().startsWith(THROWAWAY_PREFIX)
               && Files.getLastModifiedTime(p).toInstant().isBefore(before)) {
-            deleteTree(p);
+            FileTree.delete(p);
           }
         } catch (IOException another) {
           // another process is deleting it too: it goes either way
@@ -135,7 +134,7 @@ final class MirrorCache {
     }
     if (Files.exists(mirrorDir)) {
       // A process died while creating it: start again.
-      deleteTree(mirrorDir);
+      FileTree.delete(mirrorDir);
     }
     try (Repository r = new FileRepository(mirrorDir.toFile())) {
       r.create(true);
@@ -148,18 +147,4 @@ final class MirrorCache {
     return null;
   }
 
-  /** Deletes {@code dir} and everything in it. */
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
 }
