@@ -66,8 +66,7 @@ final class TreeReader {
       return true;
     }
     try (ObjectReader reader = repo.newObjectReader()) {
-      Entry e = lookup(reader, commit, dir);
-      return e != null && e.isTree();
+      return subtree(reader, commit, dir) != null;
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, path, e);
     }
@@ -76,8 +75,8 @@ final class TreeReader {
   List<String> list(String commit, String dirPath) {
     String dir = RepoPath.checkDir(dirPath);
     try (ObjectReader reader = repo.newObjectReader()) {
-      Entry e = lookup(reader, commit, dir);
-      return e == null || !e.isTree() ? List.of() : List.copyOf(entries(reader, e.id()).keySet());
+      ObjectId tree = subtree(reader, commit, dir);
+      return tree == null ? List.of() : List.copyOf(entries(reader, tree).keySet());
     } catch (IOException e) {
       throw diagnosis.readFailure(commit, dirPath, e);
     }
@@ -182,6 +181,7 @@ final class TreeReader {
     }
   }
 
+  /** The tree at {@code dir} ("" for the root) of {@code commit}, or null when it is no folder there. */
   private ObjectId subtree(ObjectReader reader, String commit, String dir) throws IOException {
     Entry e = lookup(reader, commit, dir);
     return e != null && e.isTree() ? e.id() : null;
