@@ -39,8 +39,11 @@ public final class GateRunner {
    * How long a gate's first check may take, even past a shorter timeout: without one answer there
    * is nothing to judge, and a fresh process's first call (connection, TLS, loading the client)
    * takes seconds on a busy agent. Still a bound: a server that trickles cannot hold the run.
+   * It lies clearly past the gates' own HTTP deadline ({@link Http#REQUEST_TIMEOUT}), so a gate
+   * that keeps its deadline answers first, naming the URL, and this bound only ends a check whose
+   * client does not; at equal bounds the two raced, and which message a user saw depended on load.
    */
-  static final Duration FIRST_CHECK = Duration.ofSeconds(10);
+  static final Duration FIRST_CHECK = Http.REQUEST_TIMEOUT.plusSeconds(5);
 
   private final Duration timeout;
   private final Duration interval;

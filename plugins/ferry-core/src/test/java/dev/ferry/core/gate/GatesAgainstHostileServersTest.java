@@ -3,6 +3,9 @@ package dev.ferry.core.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.HostileHttpServer;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,19 +52,48 @@ class GatesAgainstHostileServersTest {
   }
 
   @Test
-  void theRunnersDeadlineEndsAGateWhoseServerTricklesItsAnswer() {
+  void aTrickledAnswerEndsAtTheGatesOwnDeadlineWhichNamesTheUrl() {
     server.trickle("/healthz");
     Gate gate = new HttpGate(server.url("/healthz"), 200, null, null, null, 1, false);
-    GateRunner runner = new GateRunner(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(2),
-        Clock.systemUTC(), Sleeper.SYSTEM, null);
 
-    Verification v = runner.run(List.of(gate), CONTEXT);
+    Verification v = runner().run(List.of(gate), CONTEXT);
 
     assertThat(v.passed()).isFalse();
     assertThat(v.outcomes().get(0).status()).isEqualTo(GateStatus.FAILED);
     assertThat(v.outcomes().get(0).reason())
-        .isEqualTo("still ERRORED after 3s: no answer within 10s, the time a first check may take");
+        .isEqualTo("still ERRORED after 3s: GET " + server.url("/healthz") + ": no answer within 10s");
     assertThat(v.outcomes().get(0).checks()).isEqualTo(1);
+  }
+
+  @Test
+  void theRunnersDeadlineEndsAGateWhoseClientIgnoresItsOwnTimeout() {
+    server.trickle("/healthz");
+    Gate patient = new Gate() {
+      @Override public String name() { return "patient"; }
+      @Override public GateResult check(GateContext context) {
+        // a client without any timeout: a plain socket read, which an interrupt does not end either
+        try (Socket socket = new Socket(server.url("").getHost(), server.url("").getPort())) {
+          socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+          socket.getInputStream().readAllBytes();
+          return GateResult.passed("read to the end");
+        } catch (IOException e) {
+          return GateResult.errored(e.toString());
+        }
+      }
+    };
+
+    Verification v = runner().run(List.of(patient), CONTEXT);
+
+    assertThat(v.outcomes().get(0).status()).isEqualTo(GateStatus.FAILED);
+    assertThat(v.outcomes().get(0).reason())
+        .isEqualTo("still ERRORED after 3s: no answer within 15s, the time a first check may take");
+    assertThat(Duration.between(v.started(), v.finished())).isLessThan(Duration.ofSeconds(30));
+  }
+
+  private static GateRunner runner() {
+    return new GateRunner(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(2),
+        Clock.systemUTC(), Sleeper.SYSTEM, null);
   }
 
   @Test
