@@ -93,7 +93,7 @@ public record FerryConfig(Path file, Map<String, RepoConfig> repos, Map<String, 
   }
 
   private InputException unknown(String what, String name, java.util.Set<String> known) {
-    return new InputException("unknown " + what + " '" + name + "' (known: " + String.join(", ", known) + ")",
+    return new InputException("unknown " + what + " '" + name + "' (" + Names.known(name, known) + ")",
         SourceLocation.of(file, 0, 0));
   }
 }

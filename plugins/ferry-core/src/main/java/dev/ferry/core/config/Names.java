@@ -31,4 +31,44 @@ public final class Names {
   public static boolean valid(String name) {
     return name != null && PATTERN.matcher(name).matches();
   }
+
+  /** Up to how many names an error lists in full. */
+  static final int LISTED = 12;
+
+  /**
+   * The names an error about {@code wrong} offers: all of them when they are few, else how many
+   * there are and the {@value #CLOSEST} closest to it by edit distance (a platform's 1,000 services
+   * in one line help nobody find the typo).
+   */
+  public static String known(String wrong, java.util.Collection<String> names) {
+    if (names.size() <= LISTED) {
+      return "known: " + String.join(", ", names);
+    }
+    java.util.List<String> closest = names.stream()
+        .sorted(java.util.Comparator.comparingInt((String n) -> distance(wrong, n)).thenComparing(n -> n))
+        .limit(CLOSEST).toList();
+    return String.format(java.util.Locale.ROOT, "%,d known; the closest: %s", names.size(), String.join(", ", closest));
+  }
+
+  private static final int CLOSEST = 3;
+
+  /** Levenshtein distance, two rows. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
 }

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -307,6 +309,16 @@ class ConfigLoaderTest {
       assertThat(e.getMessage()).isEqualTo("unknown environment 'prod' (known: dev, staging)");
       assertThat(e.describe()).startsWith("ferry.yaml: ");
     });
+  }
+
+  @Test
+  void aLongListOfNamesIsCutToTheClosestToTheTypo() {
+    List<String> services = IntStream.range(0, 1000).mapToObj(i -> String.format(Locale.ROOT, "svc-%04d", i)).toList();
+
+    assertThat(Names.known("svc-01060", services)).isEqualTo("1,000 known; the closest: svc-0060, svc-0100, svc-0106");
+    assertThat(Names.known("db", List.of("web", "api"))).isEqualTo("known: web, api");
+    assertThat(Names.distance("kitten", "sitting")).isEqualTo(3);
+    assertThat(Names.distance("", "web")).isEqualTo(3);
   }
 
   @Test
