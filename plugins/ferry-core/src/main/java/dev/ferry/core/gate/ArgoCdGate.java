@@ -1,7 +1,6 @@
 package dev.ferry.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.InputException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -42,7 +41,6 @@ final class ArgoCdGate implements Gate {
       .withGroup("argoproj.io").withVersion("v1alpha1").withKind("Application")
       .withPlural("applications").withNamespaced(true).build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code - argocd: {server: ..., app: "shop-{env}", tokenEnv: ARGOCD_TOKEN}} or, as resources, {@code {namespace: argocd, app: ...}}. */
   static final GateKind KIND = new GateKind() {
@@ -468,7 +466,7 @@ final class ArgoCdGate implements Gate {
             GenericKubernetesResource resource = application.get();
             reads.add(resource == null
                 ? new Read(app, null, GateResult.failed("Application " + namespace + "/" + app + " not found in " + cluster.describe()))
-                : new Read(app, JSON.valueToTree(resource), null));
+                : new Read(app, Http.json().valueToTree(resource), null));
           }
           return reads;
         }
@@ -481,7 +479,7 @@ final class ArgoCdGate implements Gate {
             if (first && refresh) {
               refresh(applications.withName(app));
             }
-            reads.add(new Read(app, JSON.valueToTree(resource), null));
+            reads.add(new Read(app, Http.json().valueToTree(resource), null));
           }
         }
       } catch (KubernetesClientException e) {
@@ -612,7 +610,7 @@ final class ArgoCdGate implements Gate {
 
     private JsonNode parse(String body, String what) {
       try {
-        return JSON.readTree(body);
+        return Http.json().readTree(body);
       } catch (IOException e) {
         throw new GateAnswer(GateResult.errored("Argo CD at " + HttpGate.withoutCredentials(server) + " answered with invalid JSON for " + what));
       }
@@ -646,7 +644,7 @@ final class ArgoCdGate implements Gate {
 
     private static String messageOf(String body) {
       try {
-        JsonNode node = JSON.readTree(body);
+        JsonNode node = Http.json().readTree(body);
         if (node.hasNonNull("message")) {
           return node.get("message").asText();
         }

@@ -1,7 +1,6 @@
 package dev.ferry.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -29,7 +28,6 @@ final class DeploymentGate implements Gate {
   static final ResourceDefinitionContext DEPLOYMENTS = new ResourceDefinitionContext.Builder()
       .withGroup("apps").withVersion("v1").withKind("Deployment").withPlural("deployments").withNamespaced(true).build();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code - deployment: {namespace: shop, name: web, container: web}}. */
   static final GateKind KIND = new GateKind() {
@@ -97,7 +95,7 @@ final class DeploymentGate implements Gate {
     if (resource == null) {
       return notFound.answer(what + " not found in " + cluster.describe(), context);
     }
-    return evaluate(what, JSON.valueToTree(resource), container, context);
+    return evaluate(what, Http.json().valueToTree(resource), container, context);
   }
 
   /** Judges a Deployment document. */

@@ -1,5 +1,6 @@
 package dev.ferry.core.gate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.Durations;
 import dev.ferry.core.HttpCall;
 import java.io.IOException;
@@ -30,6 +31,19 @@ final class Http {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The mapper the gates read answers with. Made on first use, not when a gate class loads: the
+   * config's validation loads every gate class, and a promotion without gates would otherwise pay
+   * for the {@code ObjectMapper} class (its default date format loads the locale data).
+   */
+  static ObjectMapper json() {
+    return Json.MAPPER;
+  }
+
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   // redirects are followed by HttpCall, which keeps credentials on their origin
   private static final HttpClient SECURE = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)

@@ -1,7 +1,6 @@
 package dev.ferry.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class HttpGate implements Gate {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code - http: {url: ..., jsonPath: $.status, equals: UP}}. */
   static final GateKind KIND = new GateKind() {
@@ -129,7 +127,7 @@ final class HttpGate implements Gate {
     if (jsonPath != null) {
       JsonNode value;
       try {
-        value = select(JSON.readTree(body), jsonPath);
+        value = select(Http.json().readTree(body), jsonPath);
       } catch (IOException e) {
         return "answered a body that is not JSON";
       }

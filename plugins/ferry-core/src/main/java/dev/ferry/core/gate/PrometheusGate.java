@@ -2,7 +2,6 @@ package dev.ferry.core.gate;
 
 import dev.ferry.core.Durations;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,7 +38,6 @@ import java.util.Map;
  */
 final class PrometheusGate implements Gate {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code - prometheus: {url: ..., query: ..., below: 0.01, for: 5m}}, or a burn rate with {@code slo}. */
   static final GateKind KIND = new GateKind() {
@@ -286,9 +284,9 @@ final class PrometheusGate implements Gate {
     }
     JsonNode body;
     try {
-      body = JSON.readTree(response.body());
+      body = Http.json().readTree(response.body());
     } catch (IOException e) {
-      body = JSON.createObjectNode();
+      body = Http.json().createObjectNode();
     }
     int code = response.statusCode();
     if (code != 200 || !body.path("status").asText().equals("success")) {

@@ -1,7 +1,6 @@
 package dev.ferry.core.gate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -41,7 +40,6 @@ final class RolloutGate implements Gate {
   /** The generation of the workloadRef the Rollout's spec was resolved from. */
   static final String WORKLOAD_GENERATION = "rollout.argoproj.io/workload-generation";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code - rollout: {namespace: shop, name: web}}. */
   static final GateKind KIND = new GateKind() {
@@ -122,7 +120,7 @@ final class RolloutGate implements Gate {
       if (resource == null) {
         return notFound.answer(what + " not found in " + cluster.describe(), context);
       }
-      r = JSON.valueToTree(resource);
+      r = Http.json().valueToTree(resource);
       JsonNode ref = r.path("spec").path("workloadRef");
       if (ref.path("kind").asText().equals("Deployment") && !ref.path("name").asText().isEmpty()) {
         try {
@@ -131,7 +129,7 @@ final class RolloutGate implements Gate {
           if (d == null) {
             workloadProblem = "not found";
           } else {
-            workload = JSON.valueToTree(d);
+            workload = Http.json().valueToTree(d);
           }
         } catch (KubernetesClientException e) {
           if (e.getCode() != 403 && e.getCode() != 404) {
@@ -145,7 +143,7 @@ final class RolloutGate implements Gate {
         // only this pod template's runs: the label selector keeps the answer small in a busy namespace
         for (GenericKubernetesResource run : cluster.client().genericKubernetesResources(ANALYSIS_RUNS)
             .inNamespace(namespace).withLabel(POD_TEMPLATE_HASH, hash).list().getItems()) {
-          runs.add(JSON.valueToTree(run));
+          runs.add(Http.json().valueToTree(run));
         }
       }
     } catch (KubernetesClientException e) {
