@@ -1,6 +1,5 @@
 package dev.ferry.core.state;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.ferry.core.history.BlockRecord;
 import dev.ferry.core.history.PromotionRecord;
 import dev.ferry.core.image.ImageRef;
@@ -27,7 +26,6 @@ import java.util.Set;
  * @param verifications gate runs of its versions, newest first
  * @param blocks versions blocked here, newest first
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
 public record ServiceState(String environment, String service, List<Change> changes, List<Verified> verifications,
     List<Blocked> blocks) {
 
@@ -52,8 +50,7 @@ public record ServiceState(String environment, String service, List<Change> chan
    * @param sourceCommit {@code Ferry-Source-Commit}, when present
    * @param sourceTime {@code Ferry-Source-Time}, when present
    */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Change(long seq, String id, String kind, Map<String, String> images, String commit, String parent,
+    public record Change(long seq, String id, String kind, Map<String, String> images, String commit, String parent,
       Instant time, String promotedBy, String approvedBy, String approvalSource, String source, String subject,
       String sourceCommit, Instant sourceTime) {
 
@@ -73,8 +70,7 @@ public record ServiceState(String environment, String service, List<Change> chan
    * @param commit the branch commit the gates saw
    * @param noteOn the commit whose note holds the full record
    */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Verified(String image, boolean passed, Instant at, String commit, String noteOn) {
+    public record Verified(String image, boolean passed, Instant at, String commit, String noteOn) {
   }
 
   /**
@@ -82,8 +78,7 @@ public record ServiceState(String environment, String service, List<Change> chan
    *
    * @param commit the rollback commit whose note holds the block (and its release)
    */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Blocked(String image, String reason, Instant at, String by, BlockRecord.Release released,
+    public record Blocked(String image, String reason, Instant at, String by, BlockRecord.Release released,
       String commit) {
     BlockRecord record(String environment, String service) {
       return new BlockRecord(environment, service, image, reason, at, by, released);

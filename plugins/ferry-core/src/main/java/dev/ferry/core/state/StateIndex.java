@@ -1,12 +1,6 @@
 package dev.ferry.core.state;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.JsonParseException;
 import dev.ferry.core.InputException;
 import dev.ferry.core.git.CommitInfo;
 import dev.ferry.core.git.EnvRepo;
@@ -53,16 +47,7 @@ public final class StateIndex {
   /** Environment and service names that are safe as one path segment. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,99}");
 
-  static final ObjectMapper JSON = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
-
   /** {@code index.json}: what the index is up to date with. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
   record Header(int format, String branch, String base, String notes, long seq) {
   }
 
@@ -91,7 +76,7 @@ public final class StateIndex {
    */
   public static StateIndex read(EnvRepo repo, String tip) {
     String where = repo.stateRef() + " (" + tip.substring(0, 12) + ") in " + repo.url();
-    Header h = parse(repo, tip, INDEX_FILE, Header.class, where);
+    Header h = parse(repo, tip, INDEX_FILE, StateJson.READ_HEADER, where);
     if (h.format() != FORMAT || h.base() == null || !isId(h.base()) || (h.notes() != null && !isId(h.notes()))) {
       throw corrupt(where, INDEX_FILE, "expected format " + FORMAT + " with a base commit id, found format "
           + h.format() + ", base " + h.base());
@@ -102,7 +87,7 @@ public final class StateIndex {
         continue;
       }
       if (env.equals(UNTRUSTED_FILE)) {
-        index.untrusted.addAll(List.of(parse(repo, tip, UNTRUSTED_FILE, UntrustedRecord[].class, where)));
+        index.untrusted.addAll(parse(repo, tip, UNTRUSTED_FILE, StateJson.READ_UNTRUSTED, where));
         continue;
       }
       for (String file : repo.list(tip, env)) {
@@ -110,7 +95,7 @@ public final class StateIndex {
         if (!file.endsWith(".json")) {
           throw corrupt(where, path, "not a file Ferry writes (expected <env>/<service>.json)");
         }
-        ServiceState s = parse(repo, tip, path, ServiceState.class, where);
+        ServiceState s = parse(repo, tip, path, StateJson.READ_SERVICE, where);
         String service = file.substring(0, file.length() - ".json".length());
         if (!env.equals(s.environment()) || !service.equals(s.service())) {
           throw corrupt(where, path, "names environment '" + s.environment() + "' and service '" + s.service()
@@ -141,15 +126,15 @@ public final class StateIndex {
     }
   }
 
-  private static <T> T parse(EnvRepo repo, String tip, String path, Class<T> type, String where) {
+  private static <T> T parse(EnvRepo repo, String tip, String path, StateJson.Read<T> reader, String where) {
     String text = repo.readFile(tip, path).orElseThrow(() -> corrupt(where, path, "the file is missing"));
     try {
-      T value = JSON.readValue(text, type);
+      T value = StateJson.read(text, reader);
       if (value == null) {
         throw corrupt(where, path, "the file is empty");
       }
       return value;
-    } catch (JsonProcessingException e) {
+    } catch (JsonParseException e) {
       String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
       throw corrupt(where, path, "not valid JSON" + line + ": " + e.getOriginalMessage());
     }
@@ -277,12 +262,16 @@ public final class StateIndex {
   /** The index as the files of its tree: path to text. */
   public Map<String, String> files() {
     Map<String, String> out = new TreeMap<>();
-    out.put(INDEX_FILE, write(new Header(FORMAT, branch, base, notes, seq)));
-    services.forEach((key, s) -> out.put(key + ".json", write(s)));
+    out.put(INDEX_FILE, header());
+    services.forEach((key, s) -> out.put(key + ".json", StateJson.write(s)));
     if (!untrusted.isEmpty()) {
-      out.put(UNTRUSTED_FILE, write(untrusted));
+      out.put(UNTRUSTED_FILE, StateJson.write(untrusted));
     }
     return out;
+  }
+
+  private String header() {
+    return StateJson.write(new Header(FORMAT, branch, base, notes, seq));
   }
 
   /**
@@ -292,21 +281,21 @@ public final class StateIndex {
    */
   public Map<String, FileChange> changesFrom(StateIndex before) {
     Map<String, FileChange> out = new LinkedHashMap<>();
-    String header = write(new Header(FORMAT, branch, base, notes, seq));
-    if (before == null || !header.equals(write(new Header(FORMAT, before.branch, before.base, before.notes, before.seq)))) {
+    String header = header();
+    if (before == null || !header.equals(before.header())) {
       out.put(INDEX_FILE, (p, current) -> header);
     }
     Map<String, ServiceState> old = before == null ? Map.of() : before.services;
     services.forEach((key, state) -> {
       if (!state.equals(old.get(key))) {
-        String text = write(state);
+        String text = StateJson.write(state);
         out.put(key + ".json", (p, current) -> text);
       }
     });
     old.keySet().stream().filter(k -> !services.containsKey(k)).forEach(k -> out.put(k + ".json", (x, current) -> null));
     List<UntrustedRecord> oldUntrusted = before == null ? List.of() : before.untrusted;
     if (!untrusted.equals(oldUntrusted)) {
-      String text = untrusted.isEmpty() ? null : write(untrusted);
+      String text = untrusted.isEmpty() ? null : StateJson.write(untrusted);
       out.put(UNTRUSTED_FILE, (p, current) -> text);
     }
     return out;
@@ -343,14 +332,6 @@ public final class StateIndex {
     promotions.sort(Comparator.comparing((PromotionRecord p) -> order.get(p.commit())).reversed());
     blocks.sort(Comparator.comparing((History.BlockEntry b) -> b.block().at()).reversed());
     return History.fromRecords(promotions, verifications, blocks, untrusted);
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the state index", e);
-    }
   }
 
   @Override
