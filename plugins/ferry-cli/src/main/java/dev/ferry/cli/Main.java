@@ -55,6 +55,16 @@ public final class Main implements Runnable {
       Map.entry("scan", ScanCommand.class),
       Map.entry("test-image", TestImageCommand.class));
 
+  /**
+   * The option types of picocli's built-in converters that no Ferry option has. Picocli registers
+   * a converter for each {@code java.time} and {@code java.sql} type by loading and initialising
+   * the class (their parsers and formatters, with the lambdas they spin), on every start and for
+   * each command line built; excluding them saves that (CommandTreeTest checks that no option
+   * needs one). A setting of the property by the user wins.
+   */
+  static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*";
+  static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +80,9 @@ public final class Main implements Runnable {
 
   /** The command line with the given subcommands (values of {@link #SUBCOMMANDS}). */
   static CommandLine commandLine(PrintWriter out, PrintWriter err, Collection<Class<?>> subcommands) {
+    if (System.getProperty(CONVERTERS_EXCLUDES) == null) {
+      System.setProperty(CONVERTERS_EXCLUDES, UNUSED_CONVERTERS);
+    }
     CommandLine cli = new CommandLine(new Main());
     for (Class<?> subcommand : subcommands) {
       cli.addSubcommand(subcommand);

@@ -126,4 +126,26 @@ class CommandTreeTest {
     Run help = run(new String[] {"--help"}, Main.reachable(new String[] {"--help"}));
     assertThat(help.out()).contains(Main.SUBCOMMANDS.keySet());
   }
+
+  @Test
+  void noOptionNeedsAConverterThatPicocliIsToldToSkip() {
+    CommandLine tree = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+        Main.SUBCOMMANDS.values());
+    List<String> excluded = List.of(Main.UNUSED_CONVERTERS.split(","));
+    List<String> types = new java.util.ArrayList<>();
+    Stream.concat(Stream.of(tree), tree.getSubcommands().values().stream().flatMap(CommandTreeTest::withSubcommands))
+        .flatMap(c -> c.getCommandSpec().args().stream())
+        .flatMap(arg -> Stream.concat(Stream.of(arg.type()), Stream.of(arg.auxiliaryTypes())))
+        .map(Class::getName)
+        .forEach(types::add);
+
+    assertThat(types).contains("java.lang.String", "java.nio.file.Path", "boolean");
+    assertThat(types).noneMatch(t -> excluded.stream().anyMatch(t::matches));
+    assertThat("java.time.Duration").matches(excluded.get(0)); // the exclusions are in force, not misspelt
+    assertThat(System.getProperty(Main.CONVERTERS_EXCLUDES)).isEqualTo(Main.UNUSED_CONVERTERS);
+  }
+
+  private static Stream<CommandLine> withSubcommands(CommandLine c) {
+    return Stream.concat(Stream.of(c), c.getSubcommands().values().stream().flatMap(CommandTreeTest::withSubcommands));
+  }
 }
