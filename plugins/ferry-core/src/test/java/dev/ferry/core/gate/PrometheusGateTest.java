@@ -102,8 +102,10 @@ class PrometheusGateTest {
     assertThat(good.outcomes().get(1).reason()).isEqualTo("burn rate 0x over 6s and 0x over 3s (threshold 10x)");
 
     errorShare = 0.5;
-    // a gate that starts before Prometheus has scraped the errors would rightly pass
-    prometheus.awaitSeries("(" + ERROR_RATIO.formatted("3s", "3s") + ") > 0.2", Duration.ofSeconds(60));
+    // a gate that starts before Prometheus has scraped the errors would rightly pass; the burn-rate
+    // gate needs its long (6s) window past 10x too, which lags the 3s window by seconds
+    prometheus.awaitSeries("(" + ERROR_RATIO.formatted("6s", "6s") + ") > 0.2 and (" + ERROR_RATIO.formatted("3s", "3s")
+        + ") > 0.2", Duration.ofSeconds(60));
     Verification badBound = run(bound());
     Verification badBurn = run(burnRate());
 

@@ -78,7 +78,8 @@ class RollbackOnPrometheusGateTest {
         promoter.promote(PromotionRequest.to("dev").image("web", BAD));
         verifier.verify("dev", List.of("web"), null);
         errorShare = 0.5;
-        Thread.sleep(4000); // let the 3 s rate window fill with errors
+        // the gate must see the errors: wait for Prometheus to have scraped them (a fixed sleep raced a loaded machine)
+        prometheus.awaitSeries("(" + ERROR_RATIO + ") > 0.2", Duration.ofSeconds(60));
         var bad = verifier.promoteAndVerify(PromotionRequest.to("staging").image("web", BAD), null);
         assertThat(bad.passed()).isFalse();
         assertThat(bad.failure()).get().asString().contains("prometheus");
@@ -101,7 +102,8 @@ class RollbackOnPrometheusGateTest {
 
         promoter.release("staging", "web", BAD, "alice");
         errorShare = 0;
-        Thread.sleep(4000);
+        // and now a 3 s window without a single error
+        prometheus.awaitSeries("(" + ERROR_RATIO + ") == 0", Duration.ofSeconds(60));
         var again = verifier.promoteAndVerify(PromotionRequest.to("staging").image("web", BAD), null);
         assertThat(again.passed()).isTrue();
         assertThat(Status.read(promoter).cell("web", "staging")).get()
