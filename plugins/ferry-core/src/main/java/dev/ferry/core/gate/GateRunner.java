@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +75,16 @@ public final class GateRunner {
     while (true) {
       for (Track track : tracks) {
         if (!track.status.isFinal()) {
-          track.record(ask(track.gate, context, deadline, track.checks == 0), clock.instant());
-          listener.on(FerryEvent.progress(TOPIC + track.gate.name(), track.status + " " + track.reason));
+          Optional<GateResult> answer = ask(track.gate, context, deadline, track.checks == 0);
+          if (answer.isPresent()) {
+            track.record(answer.get(), clock.instant());
+            listener.on(FerryEvent.progress(TOPIC + track.gate.name(), track.status + " " + track.reason));
+          } else {
+            // cut at the deadline: no news, so the verdict keeps what the gate last said
+            track.unanswered(clock.instant());
+            listener.on(FerryEvent.progress(TOPIC + track.gate.name(), "no answer by the deadline; still "
+                + track.status + " " + track.reason));
+          }
           if (track.status == GateStatus.FAILED) {
             failed = true;
             break; // one failure decides the verification: stop asking, roll back sooner
@@ -126,9 +135,11 @@ public final class GateRunner {
    * One check, bounded by the run's deadline: a gate whose server trickles its answer, or a client
    * that ignores its own timeout, cannot hold the run past it. The check runs on its own thread,
    * which is interrupted when the time is up; the last check at the deadline gets a short grace,
-   * and a gate's first check the time {@link #FIRST_CHECK} if the deadline comes sooner.
+   * and a gate's first check the time {@link #FIRST_CHECK} if the deadline comes sooner. Empty: a
+   * later check that got no answer by the deadline, which says nothing new about the gate (its
+   * verdict keeps the last answer, whichever way a loaded machine times the last call).
    */
-  private GateResult ask(Gate gate, GateContext context, Instant deadline, boolean first) {
+  private Optional<GateResult> ask(Gate gate, GateContext context, Instant deadline, boolean first) {
     Duration left = Duration.between(clock.instant(), deadline);
     Duration least = first ? FIRST_CHECK : LAST_CHECK;
     Duration bound = left.compareTo(least) < 0 ? least : left;
@@ -138,19 +149,20 @@ public final class GateRunner {
     thread.start();
     try {
       GateResult result = check.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-      return result == null ? GateResult.errored("the gate gave no answer") : result;
+      return Optional.of(result == null ? GateResult.errored("the gate gave no answer") : result);
     } catch (TimeoutException e) {
       check.cancel(true);
-      return GateResult.errored("no answer within " + Durations.format(bound)
-          + (first ? ", the time a first check may take" : ", the time left of " + Durations.format(timeout)));
+      return first
+          ? Optional.of(GateResult.errored("no answer within " + Durations.format(bound) + ", the time a first check may take"))
+          : Optional.empty();
     } catch (InterruptedException e) {
       check.cancel(true);
       Thread.currentThread().interrupt();
-      return GateResult.errored("interrupted");
+      return Optional.of(GateResult.errored("interrupted"));
     } catch (ExecutionException e) {
       // a gate should answer ERRORED itself; a bug or an unexpected client error is retried the same way
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return GateResult.errored(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+      return Optional.of(GateResult.errored(cause.getClass().getSimpleName() + ": " + cause.getMessage()));
     }
   }
 
@@ -195,6 +207,12 @@ public final class GateRunner {
           reason = spent;
         }
       }
+    }
+
+    /** A check that got no answer by the deadline: counted, and what the gate last said stands. */
+    void unanswered(Instant now) {
+      checks++;
+      lastCheck = now;
     }
 
     void fail(String why) {

@@ -91,6 +91,29 @@ class GatesAgainstHostileServersTest {
     assertThat(Duration.between(v.started(), v.finished())).isLessThan(Duration.ofSeconds(30));
   }
 
+  @Test
+  void aCheckCutAtTheDeadlineLeavesTheVerdictWithTheGatesLastAnswer() {
+    server.trickle("/healthz");
+    Gate answersThenHangs = new Gate() {
+      final Gate trickled = new HttpGate(server.url("/healthz"), 200, null, null, null, 1, false);
+      int calls;
+      @Override public String name() { return "web"; }
+      @Override public GateResult check(GateContext context) {
+        return calls++ == 0 ? GateResult.running("web is at the previous revision") : trickled.check(context);
+      }
+    };
+    List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    GateRunner runner = new GateRunner(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofMinutes(2),
+        Clock.systemUTC(), Sleeper.SYSTEM, e -> progress.add(e.message()));
+
+    Verification v = runner.run(List.of(answersThenHangs), CONTEXT);
+
+    assertThat(v.outcomes().get(0).status()).isEqualTo(GateStatus.FAILED);
+    assertThat(v.outcomes().get(0).reason()).isEqualTo("still RUNNING after 2s: web is at the previous revision");
+    assertThat(v.outcomes().get(0).checks()).isEqualTo(2);
+    assertThat(progress).contains("no answer by the deadline; still RUNNING web is at the previous revision");
+  }
+
   private static GateRunner runner() {
     return new GateRunner(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(2),
         Clock.systemUTC(), Sleeper.SYSTEM, null);
