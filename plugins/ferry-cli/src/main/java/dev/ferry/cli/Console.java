@@ -9,6 +9,9 @@ import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.FerryListener;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -19,9 +22,9 @@ public final class Console implements FerryListener {
 
   /**
    * The mapper, made on first use: loading and initialising Jackson databind costs a JVM start-up
-   * more than the JVM itself, and most runs without {@code --json} never write JSON.
+   * more than the JVM itself. Most results are written without it ({@link JsonOut}).
    */
-  private static final class Json {
+  static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper()
         .findAndRegisterModules()
         .enable(SerializationFeature.INDENT_OUTPUT)
@@ -109,6 +112,10 @@ public final class Console implements FerryListener {
   }
 
   static String toJson(Object value) {
+    Optional<String> simple = JsonOut.write(value);
+    if (simple.isPresent()) {
+      return simple.get();
+    }
     try {
       return Json.MAPPER.writeValueAsString(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -142,8 +149,7 @@ public final class Console implements FerryListener {
     }
     err.flush();
     if (json) {
-      ObjectNode root = Json.MAPPER.createObjectNode();
-      ObjectNode error = root.putObject("error");
+      Map<String, Object> error = new LinkedHashMap<>();
       error.put("message", e.getMessage());
       error.put("exitCode", e.exitCode());
       e.location().ifPresent(l -> {
@@ -156,7 +162,7 @@ public final class Console implements FerryListener {
         }
       });
       e.suggestion().ifPresent(s -> error.put("suggestion", s));
-      out.println(toJson(root));
+      out.println(toJson(Map.of("error", error)));
       out.flush();
     }
   }
@@ -170,9 +176,10 @@ public final class Console implements FerryListener {
     }
     err.flush();
     if (json) {
-      ObjectNode root = Json.MAPPER.createObjectNode();
-      root.putObject("error").put("message", "internal error: " + e).put("exitCode", 3);
-      out.println(toJson(root));
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("message", "internal error: " + e);
+      error.put("exitCode", 3);
+      out.println(toJson(Map.of("error", error)));
       out.flush();
     }
   }
