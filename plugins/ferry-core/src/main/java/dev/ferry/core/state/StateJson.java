@@ -107,9 +107,11 @@ final class StateJson {
     g.writeEndObject();
   };
 
+  private static final Map<String, Read<?>> SERVICE_LISTS = Map.of("changes", list(StateJson::change),
+      "verifications", list(StateJson::verified), "blocks", list(StateJson::blocked));
+
   static final Read<ServiceState> READ_SERVICE = p -> {
-    Fields f = Fields.of(p, Map.of("changes", list(StateJson::change), "verifications", list(StateJson::verified),
-        "blocks", list(StateJson::blocked)), "environment", "service");
+    Fields f = Fields.of(p, SERVICE_LISTS, "environment", "service");
     return new ServiceState(f.text("environment"), f.text("service"), f.list("changes"), f.list("verifications"),
         f.list("blocks"));
   };
@@ -124,7 +126,7 @@ final class StateJson {
     g.writeEndObject();
   };
 
-  static final Read<List<UntrustedRecord>> READ_UNTRUSTED = p -> list(StateJson::untrusted).from(p);
+  static final Read<List<UntrustedRecord>> READ_UNTRUSTED = list(StateJson::untrusted);
 
   private static final Write<List<UntrustedRecord>> WRITE_UNTRUSTED = (g, records) -> {
     g.writeStartArray();
