@@ -34,6 +34,8 @@ public final class Names {
 
   /** Up to how many names an error lists in full. */
   static final int LISTED = 12;
+  /** How many of the closest names it offers beyond that. */
+  private static final int CLOSEST = 3;
 
   /**
    * The names an error about {@code wrong} offers: all of them when they are few, else how many
@@ -49,8 +51,6 @@ public final class Names {
         .limit(CLOSEST).toList();
     return String.format(java.util.Locale.ROOT, "%,d known; the closest: %s", names.size(), String.join(", ", closest));
   }
-
-  private static final int CLOSEST = 3;
 
   /** Levenshtein distance, two rows. */
   static int distance(String a, String b) {
