@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.FerryEvent;
 import dev.ferry.core.FerryException;
 import dev.ferry.core.FerryListener;
+import dev.ferry.core.JsonOut;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.ferry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.ferry.core.JsonOut;
 import dev.ferry.core.gate.GateOutcome;
 import dev.ferry.core.gate.GateStatus;
 import dev.ferry.core.gate.Verification;

@@ -146,5 +146,4 @@ final class MirrorCache {
     }
     return null;
   }
-
 }

@@ -1,15 +1,14 @@
 package dev.ferry.core.state;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.ferry.core.JsonOut;
 import dev.ferry.core.git.UntrustedRecord;
 import dev.ferry.core.history.BlockRecord;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -20,13 +19,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The state index's files in JSON, read and written field by field with Jackson's streaming API.
- * Every command reads the index, and Jackson's data binding cost a warm promotion a tenth of its
- * time before its first value: the {@code ObjectMapper} class itself (its default date format
- * loads the locale data) and the introspection of each record type. The files are the ones the
- * data binding wrote (records in component order, nulls written, instants in ISO-8601, the
- * default pretty printer), so indexes written by either read the same and no file changes only
- * because its writer did. Unknown fields are skipped: a later Ferry may add some.
+ * The state index's files in JSON: read field by field with Jackson's streaming parser, written
+ * with {@link JsonOut}. Every command reads the index, and Jackson's data binding cost a warm
+ * promotion a tenth of its time before its first value: the {@code ObjectMapper} class itself (its
+ * default date format loads the locale data) and the introspection of each record type. The files
+ * are the ones the data binding wrote (records in component order, nulls written, instants in
+ * ISO-8601, the default pretty printer), so indexes written by either read the same and no file
+ * changes only because its writer did. Unknown fields are skipped: a later Ferry may add some.
  */
 final class StateJson {
 
@@ -39,12 +38,6 @@ final class StateJson {
   @FunctionalInterface
   interface Read<T> {
     T from(JsonParser p) throws IOException;
-  }
-
-  /** A writer of one value. */
-  @FunctionalInterface
-  interface Write<T> {
-    void to(JsonGenerator g, T value) throws IOException;
   }
 
   /** The value of the whole text; null for a JSON {@code null}. Syntax and type errors are {@link JsonParseException}s with a line. */
@@ -65,28 +58,13 @@ final class StateJson {
     }
   }
 
-  static String write(StateIndex.Header header) {
-    return write(header, WRITE_HEADER);
-  }
-
-  static String write(ServiceState state) {
-    return write(state, WRITE_SERVICE);
-  }
-
-  static String write(List<UntrustedRecord> untrusted) {
-    return write(untrusted, WRITE_UNTRUSTED);
-  }
-
-  /** The text of {@code value}, pretty printed, with a final newline. */
-  private static <T> String write(T value, Write<T> writer) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
-      writer.to(g, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // writing a String does no I/O
-    }
-    return out + "\n";
+  /**
+   * The text of a file of the index ({@link StateIndex.Header}, a {@link ServiceState}, the list
+   * of {@link UntrustedRecord}s), pretty printed, with a final newline.
+   */
+  static String write(Object file) {
+    return JsonOut.write(file).orElseThrow(() -> new IllegalStateException(
+        "the state index cannot be written without the data binding: " + file.getClass().getName())) + "\n";
   }
 
   // --- the files ------------------------------------------------------------------------------
@@ -95,16 +73,6 @@ final class StateJson {
     Fields f = Fields.of(p, "format", "branch", "base", "notes", "seq");
     return new StateIndex.Header((int) f.number("format"), f.text("branch"), f.text("base"), f.text("notes"),
         f.number("seq"));
-  };
-
-  private static final Write<StateIndex.Header> WRITE_HEADER = (g, h) -> {
-    g.writeStartObject();
-    g.writeNumberField("format", h.format());
-    text(g, "branch", h.branch());
-    text(g, "base", h.base());
-    text(g, "notes", h.notes());
-    g.writeNumberField("seq", h.seq());
-    g.writeEndObject();
   };
 
   private static final Map<String, Read<?>> SERVICE_LISTS = Map.of("changes", list(StateJson::change),
@@ -116,25 +84,7 @@ final class StateJson {
         f.list("blocks"));
   };
 
-  private static final Write<ServiceState> WRITE_SERVICE = (g, s) -> {
-    g.writeStartObject();
-    text(g, "environment", s.environment());
-    text(g, "service", s.service());
-    array(g, "changes", s.changes(), StateJson::change);
-    array(g, "verifications", s.verifications(), StateJson::verified);
-    array(g, "blocks", s.blocks(), StateJson::blocked);
-    g.writeEndObject();
-  };
-
   static final Read<List<UntrustedRecord>> READ_UNTRUSTED = list(StateJson::untrusted);
-
-  private static final Write<List<UntrustedRecord>> WRITE_UNTRUSTED = (g, records) -> {
-    g.writeStartArray();
-    for (UntrustedRecord r : records) {
-      untrusted(g, r);
-    }
-    g.writeEndArray();
-  };
 
   // --- the records inside them ----------------------------------------------------------------
 
@@ -146,73 +96,16 @@ final class StateJson {
         f.text("source"), f.text("subject"), f.text("sourceCommit"), f.instant("sourceTime"));
   }
 
-  private static void change(JsonGenerator g, ServiceState.Change c) throws IOException {
-    g.writeStartObject();
-    g.writeNumberField("seq", c.seq());
-    text(g, "id", c.id());
-    text(g, "kind", c.kind());
-    g.writeFieldName("images");
-    if (c.images() == null) {
-      g.writeNull();
-    } else {
-      g.writeStartObject();
-      for (Map.Entry<String, String> e : c.images().entrySet()) {
-        text(g, e.getKey(), e.getValue());
-      }
-      g.writeEndObject();
-    }
-    text(g, "commit", c.commit());
-    text(g, "parent", c.parent());
-    instant(g, "time", c.time());
-    text(g, "promotedBy", c.promotedBy());
-    text(g, "approvedBy", c.approvedBy());
-    text(g, "approvalSource", c.approvalSource());
-    text(g, "source", c.source());
-    text(g, "subject", c.subject());
-    text(g, "sourceCommit", c.sourceCommit());
-    instant(g, "sourceTime", c.sourceTime());
-    g.writeEndObject();
-  }
-
   private static ServiceState.Verified verified(JsonParser p) throws IOException {
     Fields f = Fields.of(p, "image", "passed", "at", "commit", "noteOn");
     return new ServiceState.Verified(f.text("image"), f.bool("passed"), f.instant("at"), f.text("commit"),
         f.text("noteOn"));
   }
 
-  private static void verified(JsonGenerator g, ServiceState.Verified v) throws IOException {
-    g.writeStartObject();
-    text(g, "image", v.image());
-    g.writeBooleanField("passed", v.passed());
-    instant(g, "at", v.at());
-    text(g, "commit", v.commit());
-    text(g, "noteOn", v.noteOn());
-    g.writeEndObject();
-  }
-
   private static ServiceState.Blocked blocked(JsonParser p) throws IOException {
     Fields f = Fields.of(p, Map.of("released", StateJson::release), "image", "reason", "at", "by", "commit");
     return new ServiceState.Blocked(f.text("image"), f.text("reason"), f.instant("at"), f.text("by"),
         f.value("released"), f.text("commit"));
-  }
-
-  private static void blocked(JsonGenerator g, ServiceState.Blocked b) throws IOException {
-    g.writeStartObject();
-    text(g, "image", b.image());
-    text(g, "reason", b.reason());
-    instant(g, "at", b.at());
-    text(g, "by", b.by());
-    g.writeFieldName("released");
-    if (b.released() == null) {
-      g.writeNull();
-    } else {
-      g.writeStartObject();
-      instant(g, "at", b.released().at());
-      text(g, "by", b.released().by());
-      g.writeEndObject();
-    }
-    text(g, "commit", b.commit());
-    g.writeEndObject();
   }
 
   private static BlockRecord.Release release(JsonParser p) throws IOException {
@@ -224,17 +117,6 @@ final class StateJson {
     Fields f = Fields.of(p, "commit", "ref", "author", "time", "subject", "reason");
     return new UntrustedRecord(f.text("commit"), f.text("ref"), f.text("author"), f.instant("time"), f.text("subject"),
         f.text("reason"));
-  }
-
-  private static void untrusted(JsonGenerator g, UntrustedRecord r) throws IOException {
-    g.writeStartObject();
-    text(g, "commit", r.commit());
-    text(g, "ref", r.ref());
-    text(g, "author", r.author());
-    instant(g, "time", r.time());
-    text(g, "subject", r.subject());
-    text(g, "reason", r.reason());
-    g.writeEndObject();
   }
 
   private static Map<String, String> images(JsonParser p) throws IOException {
@@ -249,26 +131,6 @@ final class StateJson {
   }
 
   // --- small pieces ---------------------------------------------------------------------------
-
-  private static void text(JsonGenerator g, String name, String value) throws IOException {
-    if (value == null) {
-      g.writeNullField(name);
-    } else {
-      g.writeStringField(name, value);
-    }
-  }
-
-  private static void instant(JsonGenerator g, String name, Instant value) throws IOException {
-    text(g, name, value == null ? null : value.toString());
-  }
-
-  private static <T> void array(JsonGenerator g, String name, List<T> values, Write<T> each) throws IOException {
-    g.writeArrayFieldStart(name);
-    for (T v : values) {
-      each.to(g, v);
-    }
-    g.writeEndArray();
-  }
 
   private static <T> Read<List<T>> list(Read<T> each) {
     return p -> {

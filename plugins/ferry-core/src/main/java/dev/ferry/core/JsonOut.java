@@ -1,4 +1,4 @@
-package dev.ferry.cli;
+package dev.ferry.core;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -17,24 +18,30 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A command's JSON result written with Jackson's streaming generator, in the bytes Jackson's data
- * binding writes for it ({@code Console}'s mapper: pretty printed, nulls kept, instants in
- * ISO-8601). The data binding's {@code ObjectMapper} costs a command tens of milliseconds before
- * its first byte (its class initialisation loads the locale data for its default date format);
- * this writer needs none of it for the values results are made of: maps, lists, records (and
- * {@code @JsonValue}), strings, numbers, booleans, enums and instants.
+ * Values written as JSON with Jackson's streaming generator, in the bytes Jackson's data binding
+ * writes for them (pretty printed, nulls kept, instants in ISO-8601): the CLI's {@code --json}
+ * results and the state index's files. The data binding's {@code ObjectMapper} costs a command
+ * tens of milliseconds before its first byte (its class initialisation loads the locale data for
+ * its default date format, then it introspects each type); this writer needs none of it for the
+ * values results are made of: maps, lists, records (and {@code @JsonValue}), strings, numbers,
+ * booleans, enums and instants.
  *
  * <p>A value that holds anything else, or a record that the data binding would read differently
  * (a getter besides its components, {@code @JsonInclude} other than {@code NON_NULL}, a renamed
  * component), is not written here: {@link #write} answers empty and the caller uses the data
- * binding, so the shape of a result never depends on which writer wrote it.
+ * binding, so the shape of a value never depends on which writer wrote it.
+ *
+ * <pre>{@code JsonOut.write(Map.of("environment", "dev")).orElseGet(() -> mapper.writeValueAsString(...));}</pre>
  */
-final class JsonOut {
+public final class JsonOut {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -49,7 +56,7 @@ final class JsonOut {
   }
 
   /** The pretty printed JSON of {@code value}, or empty when it holds a value this writer leaves to the data binding. */
-  static Optional<String> write(Object value) {
+  public static Optional<String> write(Object value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       g.useDefaultPrettyPrinter();
@@ -97,13 +104,9 @@ final class JsonOut {
       }
       g.writeEndArray();
     } else if (v instanceof Object[] a) {
-      g.writeStartArray();
-      for (Object item : a) {
-        value(g, item);
-      }
-      g.writeEndArray();
+      value(g, Arrays.asList(a));
     } else if (v instanceof Record r) {
-      record(g, r);
+      SHAPES.get(r.getClass()).write(g, r);
     } else {
       throw new NotSimple();
     }
@@ -119,69 +122,82 @@ final class JsonOut {
     throw new NotSimple();
   }
 
-  private static void record(JsonGenerator g, Record r) throws IOException {
-    Class<?> type = r.getClass();
-    Optional<Method> asValue = jsonValue(type);
-    if (asValue.isPresent()) {
-      value(g, invoke(asValue.get(), r)); // e.g. ImageRef, written as its reference
-      return;
+  /** How a record type is written, worked out once per type. */
+  private record Shape(boolean simple, Method asValue, List<Component> components, boolean skipNulls) {
+    static final Shape NOT_SIMPLE = new Shape(false, null, List.of(), false);
+
+    void write(JsonGenerator g, Record r) throws IOException {
+      if (!simple) {
+        throw new NotSimple();
+      }
+      if (asValue != null) {
+        value(g, invoke(asValue, r)); // e.g. ImageRef, written as its reference
+        return;
+      }
+      g.writeStartObject();
+      for (Component c : components) {
+        Object value = invoke(c.accessor(), r);
+        if (value != null || !skipNulls) {
+          g.writeFieldName(c.name());
+          value(g, value);
+        }
+      }
+      g.writeEndObject();
     }
-    boolean skipNulls = include(type);
+  }
+
+  private record Component(String name, Method accessor) {
+  }
+
+  private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+    @Override
+    protected Shape computeValue(Class<?> type) {
+      return shapeOf(type);
+    }
+  };
+
+  private static Shape shapeOf(Class<?> type) {
+    for (Method m : type.getDeclaredMethods()) {
+      if (m.isAnnotationPresent(JsonValue.class)) {
+        if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+          return Shape.NOT_SIMPLE;
+        }
+        m.setAccessible(true);
+        return new Shape(true, m, List.of(), false);
+      }
+    }
+    JsonInclude include = type.getAnnotation(JsonInclude.class);
+    boolean skipNulls = include != null && include.value() == JsonInclude.Include.NON_NULL;
+    if (include != null && !skipNulls && include.value() != JsonInclude.Include.ALWAYS
+        && include.value() != JsonInclude.Include.USE_DEFAULTS) {
+      return Shape.NOT_SIMPLE;
+    }
     if (hasGetters(type)) {
-      throw new NotSimple();
+      return Shape.NOT_SIMPLE;
     }
-    g.writeStartObject();
+    List<Component> components = new ArrayList<>();
     for (RecordComponent c : type.getRecordComponents()) {
-      Method accessor = c.getAccessor();
-      if (annotated(type, c, JsonIgnore.class)) {
+      List<AnnotatedElement> places = new ArrayList<>(List.of(c, c.getAccessor()));
+      field(type, c).ifPresent(places::add);
+      if (places.stream().anyMatch(p -> p.isAnnotationPresent(JsonIgnore.class))) {
         continue;
       }
-      if (annotatedWithJackson(type, c)) {
-        throw new NotSimple(); // @JsonProperty, @JsonInclude on a component...: the data binding's call
+      if (places.stream().flatMap(p -> Arrays.stream(p.getAnnotations())).map(Annotation::annotationType)
+          .anyMatch(a -> a.getName().startsWith("com.fasterxml.jackson."))) {
+        return Shape.NOT_SIMPLE; // @JsonProperty, @JsonInclude on a component...: the data binding's call
       }
-      Object value = invoke(accessor, r);
-      if (value == null && skipNulls) {
-        continue;
-      }
-      g.writeFieldName(c.getName());
-      value(g, value);
+      c.getAccessor().setAccessible(true);
+      components.add(new Component(c.getName(), c.getAccessor()));
     }
-    g.writeEndObject();
+    return new Shape(true, null, List.copyOf(components), skipNulls);
   }
 
   private static Object invoke(Method method, Object target) {
     try {
-      method.setAccessible(true);
       return method.invoke(target);
-    } catch (IllegalAccessException | InvocationTargetException | RuntimeException e) {
+    } catch (IllegalAccessException | InvocationTargetException e) {
       throw new NotSimple();
     }
-  }
-
-  /** The method whose value stands for the whole record ({@code @JsonValue}). */
-  private static Optional<Method> jsonValue(Class<?> type) {
-    for (Method m : type.getDeclaredMethods()) {
-      if (m.isAnnotationPresent(JsonValue.class)) {
-        if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
-          throw new NotSimple();
-        }
-        return Optional.of(m);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Whether the record's nulls are left out ({@code @JsonInclude(NON_NULL)}); other inclusions are not written here. */
-  private static boolean include(Class<?> type) {
-    JsonInclude include = type.getAnnotation(JsonInclude.class);
-    if (include == null || include.value() == JsonInclude.Include.ALWAYS
-        || include.value() == JsonInclude.Include.USE_DEFAULTS) {
-      return false;
-    }
-    if (include.value() == JsonInclude.Include.NON_NULL) {
-      return true;
-    }
-    throw new NotSimple();
   }
 
   /** A public {@code getX()} or {@code isX()} besides the components, which the data binding would also write. */
@@ -192,36 +208,15 @@ final class JsonOut {
         continue;
       }
       String n = m.getName();
-      boolean getter = (n.startsWith("get") && n.length() > 3 && Character.isUpperCase(n.charAt(3)) && !n.equals("getClass"))
-          || (n.startsWith("is") && n.length() > 2 && Character.isUpperCase(n.charAt(2)));
-      if (getter) {
+      if ((n.startsWith("get") && n.length() > 3 && Character.isUpperCase(n.charAt(3)))
+          || (n.startsWith("is") && n.length() > 2 && Character.isUpperCase(n.charAt(2)))) {
         return true;
       }
     }
     return false;
   }
 
-  /** An annotation on the component, as Java spreads it: on the accessor, the field or the component itself. */
-  private static boolean annotated(Class<?> type, RecordComponent c, Class<? extends Annotation> annotation) {
-    return c.isAnnotationPresent(annotation) || c.getAccessor().isAnnotationPresent(annotation)
-        || field(type, c).map(f -> f.isAnnotationPresent(annotation)).orElse(false);
-  }
-
-  private static boolean annotatedWithJackson(Class<?> type, RecordComponent c) {
-    for (AnnotatedElement e : new AnnotatedElement[] {c, c.getAccessor(), field(type, c).orElse(null)}) {
-      if (e == null) {
-        continue;
-      }
-      for (Annotation a : e.getAnnotations()) {
-        if (a.annotationType().getName().startsWith("com.fasterxml.jackson.")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static Optional<java.lang.reflect.Field> field(Class<?> type, RecordComponent c) {
+  private static Optional<Field> field(Class<?> type, RecordComponent c) {
     try {
       return Optional.of(type.getDeclaredField(c.getName()));
     } catch (NoSuchFieldException e) {
