@@ -49,11 +49,13 @@ final class AotCache implements Scenario {
       CliPromotion.ferry(env, work, cache, log, "promote", "-c", config.toString(), CliPromotion.image(0, "first"),
           "--to", "env-" + CliPromotion.ENV, "--no-resolve", "--json");
       List<String> appCds = new ArrayList<>(List.of("java"));
-      appCds.addAll(StartUp.LAUNCHER_FLAGS);
-      appCds.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      appCds.addAll(Environment.LAUNCHER_FLAGS);
+      appCds.addAll(env.archiveFlags());
       List<String> aotCache = new ArrayList<>(List.of(java25.toString()));
       aotCache.addAll(withoutXshare());
       aotCache.add("-XX:AOTCache=" + aot);
+      // mapped where it was written, as the launcher maps ferry.jsa (the archive flags' reason)
+      aotCache.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
       Map<String, List<double[]>> times = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
         for (String jvm : List.of("jdk17-appcds", "jdk25-aot")) {
@@ -107,7 +109,7 @@ final class AotCache implements Scenario {
 
   /** The launcher's flags but {@code -Xshare}, which the JDK refuses beside the AOT cache options. */
   private static List<String> withoutXshare() {
-    return StartUp.LAUNCHER_FLAGS.stream().filter(f -> !f.startsWith("-Xshare")).toList();
+    return Environment.LAUNCHER_FLAGS.stream().filter(f -> !f.startsWith("-Xshare")).toList();
   }
 
   /** The AOT cache from one training run, as the build makes ferry.jsa. */

@@ -152,9 +152,9 @@ final class CliPromotion implements Scenario {
   /** The launcher's command line for {@code args}, under {@code /usr/bin/time} writing peak RSS (KB) to {@code rss}. */
   static List<String> command(Environment env, Path rss, String... args) {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "java"));
-    cmd.addAll(StartUp.LAUNCHER_FLAGS);
+    cmd.addAll(Environment.LAUNCHER_FLAGS);
     if (Files.exists(env.cdsArchive())) {
-      cmd.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      cmd.addAll(env.archiveFlags());
     }
     cmd.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.Main"));
     cmd.addAll(List.of(args));

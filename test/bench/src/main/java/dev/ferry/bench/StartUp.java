@@ -24,10 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class StartUp implements Scenario {
 
-  /** The flags of the launcher {@code ./ferry}. */
-  static final List<String> LAUNCHER_FLAGS =
-      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn24m", "-XX:-UsePerfData", "-Xshare:auto");
-
   /** One command line to launch; {@code expectOut} is how its output starts. */
   private record Launch(String name, List<String> command, String expectOut) {
   }
@@ -141,9 +137,9 @@ final class StartUp implements Scenario {
   /** The launcher's command line: its flags, the archive when {@code cds}, the class path and main class. */
   private static List<String> ferry(Environment env, boolean cds, String... args) {
     List<String> c = new ArrayList<>(List.of("java"));
-    c.addAll(LAUNCHER_FLAGS);
+    c.addAll(Environment.LAUNCHER_FLAGS);
     if (cds) {
-      c.addAll(List.of("-XX:SharedArchiveFile=" + env.cdsArchive(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+      c.addAll(env.archiveFlags());
     }
     c.addAll(List.of("-cp", env.ferryJar().toString(), "dev.ferry.cli.Main"));
     c.addAll(List.of(args));
