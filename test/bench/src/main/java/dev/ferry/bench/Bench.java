@@ -60,6 +60,7 @@ public final class Bench {
     doc.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     doc.put("cpus", Runtime.getRuntime().availableProcessors());
     doc.put("loadAverage", loadAverage());
+    doc.put("workFolder", workFolder());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Result r : results) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -107,6 +108,16 @@ public final class Bench {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (java.io.IOException e) {
       return "unknown";
+    }
+  }
+
+  /** Where the scenarios worked, and on which file system (it moves the cold baselines: test/bench/run). */
+  private static String workFolder() {
+    String dir = System.getProperty("java.io.tmpdir");
+    try {
+      return dir + " (" + Files.getFileStore(Path.of(dir)).type() + ")";
+    } catch (java.io.IOException e) {
+      return dir;
     }
   }
 
