@@ -24,8 +24,10 @@ import org.eclipse.jgit.revwalk.RevWalk;
  *
  * <p>Only commits signed by a key {@code git.trust} names are carried: a queue ref is one anyone
  * who can push to the repository can write, and a carrier must not land content that branch
- * protection kept off the branch. Entries older than {@link #MAX_AGE} are left alone (their promoter
- * gave up or died; a promotion must not land long after its pipeline ended).
+ * protection kept off the branch. Entries older than {@link #MAX_AGE} are never carried (their
+ * promoter gave up or died; a promotion must not land long after its pipeline ended): the next
+ * promotion's push deletes them ({@link #expired}), so that a cancelled or killed pipeline does not
+ * leave its ref in every later fetch.
  *
  * <pre>{@code
  * for (Entry e : queue.carryable(refs.queued(), ownRef)) { ... writer.carry(ins, tip, e.commit()) ... }
@@ -39,6 +41,8 @@ final class PromotionQueue {
   static final String ID_TRAILER = "Ferry-Promotion-Id";
   /** How many queued promotions one push carries at most. */
   static final int MAX_CARRIED = 4;
+  /** How many expired entries one push deletes at most, so that a push stays small. */
+  static final int MAX_SWEPT = 16;
 
   private final Repository repo;
   private final String prefix;
@@ -73,7 +77,29 @@ final class PromotionQueue {
    * #MAX_CARRIED}.
    */
   List<Entry> carryable(Map<String, ObjectId> queued, String own) throws IOException {
-    Instant now = clock.instant();
+    Instant oldest = clock.instant().minus(MAX_AGE);
+    // a thin mirror without the head a commit was built on cannot read its changes
+    return oldestFirst(queued, own, MAX_CARRIED, c -> c.getParentCount() == 1
+        && repo.getObjectDatabase().has(c.getParent(0)) && !made(c).isBefore(oldest) && trusted.test(c));
+  }
+
+  /**
+   * The entries of {@code queued} older than {@link #MAX_AGE} by their committer time, oldest first,
+   * at most {@link #MAX_SWEPT}: nobody carries them and their promoter is gone (a live one waits
+   * for a carrier for seconds, not minutes), so a push may delete them. Whoever wrote them, signed
+   * or not: age alone decides. An entry whose commit is not in the mirror is left alone.
+   */
+  List<Entry> expired(Map<String, ObjectId> queued, String own) throws IOException {
+    Instant oldest = clock.instant().minus(MAX_AGE);
+    return oldestFirst(queued, own, MAX_SWEPT, c -> made(c).isBefore(oldest));
+  }
+
+  private interface Check {
+    boolean test(RevCommit c) throws IOException;
+  }
+
+  /** The entries but {@code own} whose commit is in the mirror and passes {@code test}, oldest first, at most {@code max}. */
+  private List<Entry> oldestFirst(Map<String, ObjectId> queued, String own, int max, Check test) throws IOException {
     List<Entry> out = new ArrayList<>();
     try (RevWalk rw = new RevWalk(repo)) {
       for (Map.Entry<String, ObjectId> e : queued.entrySet()) {
@@ -81,18 +107,17 @@ final class PromotionQueue {
           continue;
         }
         RevCommit c = rw.parseCommit(e.getValue());
-        if (c.getParentCount() != 1 || !repo.getObjectDatabase().has(c.getParent(0))) {
-          continue; // a thin mirror without the head it was built on: its changes cannot be read
+        if (test.test(c)) {
+          out.add(new Entry(e.getKey(), c));
         }
-        Instant made = c.getCommitterIdent().getWhenAsInstant();
-        if (made.isBefore(now.minus(MAX_AGE)) || !trusted.test(c)) {
-          continue;
-        }
-        out.add(new Entry(e.getKey(), c));
       }
     }
     out.sort(Comparator.comparing((Entry e) -> e.commit().getCommitTime()).thenComparing(Entry::ref));
-    return out.size() > MAX_CARRIED ? out.subList(0, MAX_CARRIED) : out;
+    return out.size() > max ? out.subList(0, max) : out;
+  }
+
+  private static Instant made(RevCommit c) {
+    return c.getCommitterIdent().getWhenAsInstant();
   }
 
   /**

@@ -515,7 +515,8 @@ final class WriteLoop {
 
   /**
    * The promotions others queued, carried on top of {@code tip} as far as they apply cleanly; adds
-   * the deletion of each carried one's queue ref to {@code queueRefs}. Returns the new tip.
+   * the deletion of each carried one's queue ref to {@code queueRefs}, and of each expired one's
+   * (left by a promoter that was killed). Returns the new tip.
    */
   private ObjectId carry(ObjectInserter ins, ObjectId tip, Place place, PersonIdent author, List<RefChange> queueRefs)
       throws IOException {
@@ -537,6 +538,11 @@ final class WriteLoop {
         queueRefs.add(new RefChange(e.ref(), null, e.commit(), true));
         tip = next;
       }
+    }
+    for (PromotionQueue.Entry e : queue.expired(refs.queued(), place.ref)) {
+      listener.on(FerryEvent.debug(TOPIC, "deleting " + e.ref() + ": queued " + GitDiagnosis.abbrev(e.commit().name())
+          + " more than " + PromotionQueue.MAX_AGE.toMinutes() + " minutes ago, nobody will carry it"));
+      queueRefs.add(new RefChange(e.ref(), null, e.commit(), true));
     }
     return tip;
   }

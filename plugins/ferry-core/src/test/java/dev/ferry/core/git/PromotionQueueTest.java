@@ -184,6 +184,51 @@ class PromotionQueueTest {
     assertThat(git(bare, "for-each-ref", "--format=%(refname)", QUEUE)).isEqualTo(QUEUE + "id-evil");
   }
 
+  @Test
+  void anEntryOlderThanFiveMinutesIsDeletedByTheNextPromotionsPushAndAYoungerOneStays() throws Exception {
+    // a pipeline cancelled after it queued leaves its entry; the carrier's clock runs 10 minutes
+    // ahead, so that an entry made now is one made 10 minutes before the carrier's push
+    Path work = tmp.resolve("killed");
+    git(tmp, "clone", "-q", bare.toString(), work.toString());
+    Files.writeString(work.resolve("envs/dev/b/values.yaml"), "image: b:9\n");
+    git(work, "commit", "-q", "-am", "Promote b to b:9\n\nFerry-Promotion-Id: id-killed");
+    git(work, "push", "-q", "origin", "HEAD:" + QUEUE + "id-killed");
+    String young;
+    try (org.eclipse.jgit.lib.Repository r = new org.eclipse.jgit.storage.file.FileRepositoryBuilder()
+        .setWorkTree(work.toFile()).build(); org.eclipse.jgit.lib.ObjectInserter ins = r.newObjectInserter()) {
+      org.eclipse.jgit.lib.CommitBuilder cb = new org.eclipse.jgit.lib.CommitBuilder();
+      org.eclipse.jgit.revwalk.RevCommit head = r.parseCommit(r.resolve("HEAD"));
+      cb.setTreeId(head.getTree());
+      cb.setParentId(head.getParent(0));
+      org.eclipse.jgit.lib.PersonIdent later = new org.eclipse.jgit.lib.PersonIdent("Test", "test@example.com",
+          java.time.Instant.now().plus(Duration.ofMinutes(9)), java.time.ZoneOffset.UTC);
+      cb.setAuthor(later);
+      cb.setCommitter(later);
+      cb.setMessage("Promote b to b:9\n\nFerry-Promotion-Id: id-young\n");
+      young = ins.insert(cb).name();
+      ins.flush();
+    }
+    git(work, "push", "-q", "origin", young + ":" + QUEUE + "id-young");
+
+    List<FerryEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (EnvRepo c = EnvRepo.open(new RemoteSpec(daemon.url("env.git"), "main", null), tmp.resolve("cache-c"),
+        events::add, new EnvRepo.Options(new RetryPolicy(10, Duration.ofMillis(50), Duration.ofMillis(200)),
+            Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)), Duration.ofSeconds(30)))) {
+      c.signWith(SigningKeys.signer(new SigningConfig(SigningConfig.Format.SSH, key.privateKey(), null, null, null,
+          SourceLocation.of("ferry.yaml", 1, 1)), Map.of()));
+      c.trustOnly(new RecordTrust(TrustedSigners.load(new TrustConfig(allowed, null, SourceLocation.of("ferry.yaml", 2, 1)))));
+      c.head(); // a warm cache that has read the queue, as every promoter's second command
+      c.commit(promote("c", "c:2"), null);
+    }
+    assertThat(git(bare, "for-each-ref", "--format=%(refname)", QUEUE)).as("the expired entry is gone, the young one stays")
+        .isEqualTo(QUEUE + "id-young");
+    assertThat(git(bare, "show", "main:envs/dev/c/values.yaml")).isEqualTo("image: c:2");
+    assertThat(git(bare, "show", "main:envs/dev/b/values.yaml")).as("an expired entry is deleted, never carried")
+        .isEqualTo("image: b:1");
+    assertThat(git(bare, "rev-list", "--count", "main")).isEqualTo("2");
+    assertThat(events).anyMatch(e -> e.message().startsWith("deleting " + QUEUE + "id-killed: queued "));
+  }
+
   static void await(CountDownLatch latch) {
     try {
       latch.await(60, TimeUnit.SECONDS);
