@@ -13,8 +13,9 @@ import java.util.List;
  * {@code edit helm-image|kustomize-image|yaml}, with and without {@code --json}, and an error;
  * and, when {@code FERRY_CACHE} names a cache for it, {@code plan}, {@code promote},
  * {@code verify}, {@code status}, {@code history} and {@code doctor} against a local environment
- * repository, so that JGit, the state index and Jackson's records come from the archive too) in
- * one JVM, on small files in a temporary directory. Every class they load goes into the archive,
+ * repository, so that JGit, the state index and Jackson's records come from the archive too, and
+ * the same promotions signed with an ssh key and checked against {@code git.trust}, so that the
+ * signature code of Apache sshd and Bouncy Castle does too) in one JVM, on small files in a temporary directory. Every class they load goes into the archive,
  * where the next JVM finds it parsed and verified; a class the archive lacks still loads from the
  * jar, only slower.
  *
@@ -45,12 +46,67 @@ final class ArchiveTraining {
         }
       }
       System.out.println("ArchiveTraining: " + runs.size() + " runs");
+      String classLog = System.getProperty("ferry.training.classLog");
+      if (classLog != null) {
+        refuseMultiReleaseClasses(Path.of(classLog));
+      }
     } finally {
       if (api != null) {
         api.stop(0);
       }
       dev.ferry.core.FileTree.delete(dir);
     }
+  }
+
+  /**
+   * Fails the build when the training loaded a class that the jar holds only in a version of its
+   * own ({@code META-INF/versions/N/}, with no entry at its plain path, as Bouncy Castle's
+   * {@code BC15EdDSAPublicKey}): once archived, such a class crashes the JDK 17 JVM (SIGSEGV in
+   * {@code check_shared_class_file_load_hook}) as soon as it loads under a class-file hook, which
+   * JFR and every {@code -javaagent} (an APM agent injected through {@code JAVA_TOOL_OPTIONS})
+   * install: the JVM looks for the class file at the plain path to show it to the hook, and finds
+   * none. {@code classLog} is this JVM's {@code -Xlog:class+load} file.
+   */
+  static void refuseMultiReleaseClasses(Path classLog) throws IOException {
+    java.util.Set<String> versioned = new java.util.TreeSet<>();
+    java.util.Set<String> plain = new java.util.HashSet<>();
+    Path jar = Path.of(ArchiveTraining.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+      java.util.regex.Pattern entry = java.util.regex.Pattern.compile("(META-INF/versions/(\\d+)/)?(.+)\\.class");
+      zip.stream().forEach(e -> {
+        java.util.regex.Matcher m = entry.matcher(e.getName());
+        if (!m.matches()) {
+          return;
+        }
+        String name = m.group(3).replace('/', '.');
+        if (m.group(1) == null) {
+          plain.add(name);
+        } else if (Integer.parseInt(m.group(2)) <= Runtime.version().feature()) {
+          versioned.add(name);
+        }
+      });
+    }
+    versioned.removeAll(plain);
+    List<String> loaded = loadedClasses(Files.readAllLines(classLog)).stream().filter(versioned::contains).toList();
+    if (!loaded.isEmpty()) {
+      throw new IllegalStateException("the training loaded classes that ferry.jar holds only under META-INF/versions,"
+          + " which must stay out of ferry.jsa (a JVM with JFR or a java agent crashes loading them from the archive): "
+          + loaded + "; change ArchiveTraining so that it does not load them");
+    }
+  }
+
+  /** The class names in the lines of a {@code -Xlog:class+load} file: {@code [..][info][class,load] NAME source: ...}. */
+  static List<String> loadedClasses(List<String> lines) {
+    final String tags = "[class,load] ";
+    List<String> out = new java.util.ArrayList<>();
+    for (String line : lines) {
+      int tag = line.indexOf(tags);
+      int end = line.indexOf(" source: ");
+      if (tag >= 0 && end > tag) {
+        out.add(line.substring(tag + tags.length(), end));
+      }
+    }
+    return out;
   }
 
   /** The environment of the training configuration whose gates read {@link #api}. */
@@ -162,14 +218,87 @@ final class ArchiveTraining {
     // the git runs write into the cache: only into one made for the training, never a user's
     if (cache != null && Path.of(cache).toAbsolutePath().startsWith(Path.of("").toAbsolutePath())) {
       runs.addAll(gitRuns(dir, digest));
+      runs.addAll(signedRuns(dir, digest));
     }
     return runs;
   }
 
-  /** A pipeline's commands against a bare repository made here with JGit. */
-  private static List<List<String>> gitRuns(Path dir, String digest) throws IOException {
-    Path work = dir.resolve("env-work");
-    Path bare = dir.resolve("env.git");
+  /**
+   * A pipeline that signs with an ssh key and trusts only that key (git.signing, git.trust), as a
+   * platform that guards its environment branches runs: without these runs a signed promotion
+   * loaded about 1,100 classes of sshd and Bouncy Castle from the jar, a third of a second. The key
+   * is made by {@code ssh-keygen}; without one on the PATH the archive goes without them. An ecdsa
+   * key, not ed25519: Bouncy Castle's ed25519 keys are classes that must stay out of the archive
+   * ({@link #refuseMultiReleaseClasses}); an ed25519 key loads them from the jar.
+   */
+  private static List<List<String>> signedRuns(Path dir, String digest) throws IOException {
+    Path keygen = onPath("ssh-keygen");
+    if (keygen == null) {
+      System.out.println("ArchiveTraining: no ssh-keygen on the PATH, so no signed promotions in the archive");
+      return List.of();
+    }
+    Path key = dir.resolve("training_ecdsa");
+    ProcessBuilder pb = new ProcessBuilder(keygen.toString(), "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "ferry-training",
+        "-f", key.toString()).redirectErrorStream(true);
+    pb.environment().keySet().retainAll(List.of("PATH", "HOME"));
+    Process p = pb.start();
+    String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (p.waitFor() != 0) {
+        throw new IOException("ssh-keygen exited " + p.exitValue() + ": " + said.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while making the training key", e);
+    }
+    Path allowed = Files.writeString(dir.resolve("allowed_signers"),
+        "ferry@localhost,training@localhost " + Files.readString(Path.of(key + ".pub")).strip() + "\n");
+    Path bare = bareRepo(dir, "signed");
+    Path config = Files.writeString(dir.resolve("signed.yaml"), """
+        apiVersion: ferry/v1
+        repos:
+          env: {url: "%s", branch: main}
+        services:
+          web: {image: registry.example.com/shop/web}
+        environments:
+          dev:
+            repo: env
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+          staging:
+            repo: env
+            after: dev
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+        git:
+          signing: {format: ssh, keyFile: "%s"}
+          trust: {allowedSigners: "%s"}
+        """.formatted(slashes(bare), slashes(key), slashes(allowed)));
+    String c = config.toString();
+    String image = "registry.example.com/shop/web:1.1.0" + digest;
+    return List.of(
+        List.of("promote", "-c", c, "web=" + image, "--to", "dev", "--no-resolve", "--json"),
+        List.of("verify", "-c", c, "--env", "dev", "--json"),
+        List.of("promote", "-c", c, "web=" + image, "--to", "staging", "--no-resolve", "--json"),
+        List.of("status", "-c", c, "--json"));
+  }
+
+  private static String slashes(Path p) {
+    return p.toString().replace("\\", "/");
+  }
+
+  /** The executable {@code name} in a folder of the PATH, or null. */
+  private static Path onPath(String name) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
+        return Path.of(d, name);
+      }
+    }
+    return null;
+  }
+
+  /** A bare repository {@code <name>.git} in {@code dir}, seeded with web's values in dev and staging by JGit. */
+  private static Path bareRepo(Path dir, String name) throws IOException {
+    Path work = dir.resolve(name + "-work");
+    Path bare = dir.resolve(name + ".git");
     Files.createDirectories(work.resolve("envs/dev/web"));
     Files.createDirectories(work.resolve("envs/staging/web"));
     String values = "image:\n  repository: registry.example.com/shop/web\n  tag: \"1.0.0\"\n";
@@ -189,6 +318,12 @@ final class ArchiveTraining {
     } catch (org.eclipse.jgit.api.errors.GitAPIException e) {
       throw new IOException("cannot make the training repository: " + e.getMessage(), e);
     }
+    return bare;
+  }
+
+  /** A pipeline's commands against a bare repository made here with JGit. */
+  private static List<List<String>> gitRuns(Path dir, String digest) throws IOException {
+    Path bare = bareRepo(dir, "env");
     String url = startApi();
     Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
         apiVersion: v1
@@ -221,7 +356,7 @@ final class ArchiveTraining {
               - deployment: {kubeconfig: "%s", namespace: training, name: web}
               - prometheus: {url: "%s", query: "up", below: 0.01}
               - http: {url: "%s/healthz", jsonPath: status, equals: ok}
-        """.formatted(bare.toString().replace("\\", "/"), GATES_ENV, kubeconfig, kubeconfig, kubeconfig, url, url));
+        """.formatted(slashes(bare), GATES_ENV, kubeconfig, kubeconfig, kubeconfig, url, url));
     String c = config.toString();
     String image = "registry.example.com/shop/web:1.1.0" + digest;
     return List.of(
