@@ -15,9 +15,9 @@ import java.util.List;
  * {@code verify}, {@code status}, {@code history} and {@code doctor} against a local environment
  * repository, so that JGit, the state index and Jackson's records come from the archive too, and
  * the same promotions signed with an ssh key and checked against {@code git.trust}, so that the
- * signature code of Apache sshd and Bouncy Castle does too) in one JVM, on small files in a temporary directory. Every class they load goes into the archive,
- * where the next JVM finds it parsed and verified; a class the archive lacks still loads from the
- * jar, only slower.
+ * signature code of Apache sshd and Bouncy Castle does too) in one JVM, on small files in a
+ * temporary directory. Every class they load goes into the archive, where the next JVM finds it
+ * parsed and verified; a class the archive lacks still loads from the jar, only slower.
  *
  * <pre>
  * java -XX:ArchiveClassesAtExit=ferry.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
@@ -70,7 +70,12 @@ final class ArchiveTraining {
   static void refuseMultiReleaseClasses(Path classLog) throws IOException {
     java.util.Set<String> versioned = new java.util.TreeSet<>();
     java.util.Set<String> plain = new java.util.HashSet<>();
-    Path jar = Path.of(ArchiveTraining.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    Path jar;
+    try {
+      jar = Path.of(ArchiveTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot find the jar of the training: " + e.getMessage(), e);
+    }
     try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
       java.util.regex.Pattern entry = java.util.regex.Pattern.compile("(META-INF/versions/(\\d+)/)?(.+)\\.class");
       zip.stream().forEach(e -> {
