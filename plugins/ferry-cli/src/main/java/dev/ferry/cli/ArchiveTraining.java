@@ -114,6 +114,26 @@ final class ArchiveTraining {
     return out;
   }
 
+  /**
+   * The start of both pipelines of the git runs: the repository at {@code %s}, web, dev, and staging
+   * after dev; each appends its own environments or its {@code git} section.
+   */
+  private static final String PIPELINE = """
+        apiVersion: ferry/v1
+        repos:
+          env: {url: "%s", branch: main}
+        services:
+          web: {image: registry.example.com/shop/web}
+        environments:
+          dev:
+            repo: env
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+          staging:
+            repo: env
+            after: dev
+            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+        """;
+
   /** The environment of the training configuration whose gates read {@link #api}. */
   private static final String GATES_ENV = "gated";
 
@@ -259,24 +279,11 @@ final class ArchiveTraining {
     Path allowed = Files.writeString(dir.resolve("allowed_signers"),
         "ferry@localhost,training@localhost " + Files.readString(Path.of(key + ".pub")).strip() + "\n");
     Path bare = bareRepo(dir, "signed");
-    Path config = Files.writeString(dir.resolve("signed.yaml"), """
-        apiVersion: ferry/v1
-        repos:
-          env: {url: "%s", branch: main}
-        services:
-          web: {image: registry.example.com/shop/web}
-        environments:
-          dev:
-            repo: env
-            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
-          staging:
-            repo: env
-            after: dev
-            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+    Path config = Files.writeString(dir.resolve("signed.yaml"), PIPELINE.formatted(slashes(bare)) + """
         git:
           signing: {format: ssh, keyFile: "%s"}
           trust: {allowedSigners: "%s"}
-        """.formatted(slashes(bare), slashes(key), slashes(allowed)));
+        """.formatted(slashes(key), slashes(allowed)));
     String c = config.toString();
     String image = "registry.example.com/shop/web:1.1.0" + digest;
     return List.of(
@@ -338,20 +345,7 @@ final class ArchiveTraining {
         users: [{name: training, user: {token: training}}]
         contexts: [{name: training, context: {cluster: training, user: training}}]
         """.formatted(url));
-    Path config = Files.writeString(dir.resolve("pipeline.yaml"), """
-        apiVersion: ferry/v1
-        repos:
-          env: {url: "%s", branch: main}
-        services:
-          web: {image: registry.example.com/shop/web}
-        environments:
-          dev:
-            repo: env
-            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
-          staging:
-            repo: env
-            after: dev
-            targets: {"*": {helm: "envs/{env}/{service}/values.yaml"}}
+    Path config = Files.writeString(dir.resolve("pipeline.yaml"), PIPELINE.formatted(slashes(bare)) + """
           %s:
             repo: env
             targets: {"*": {helm: "envs/dev/{service}/values.yaml"}}
@@ -361,7 +355,7 @@ final class ArchiveTraining {
               - deployment: {kubeconfig: "%s", namespace: training, name: web}
               - prometheus: {url: "%s", query: "up", below: 0.01}
               - http: {url: "%s/healthz", jsonPath: status, equals: ok}
-        """.formatted(slashes(bare), GATES_ENV, kubeconfig, kubeconfig, kubeconfig, url, url));
+        """.formatted(GATES_ENV, kubeconfig, kubeconfig, kubeconfig, url, url));
     String c = config.toString();
     String image = "registry.example.com/shop/web:1.1.0" + digest;
     return List.of(
